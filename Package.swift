@@ -1,0 +1,45 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Sprite",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sprite", targets: ["sprite"]),
+        .library(name: "SpriteStore", targets: ["SpriteStore"]),
+        .library(name: "SpritePxL", targets: ["SpritePxL"]),
+        .library(name: "SpriteEngine", targets: ["SpriteEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Column types, schemas, record batches, ring tables, retention and compaction.
+        .target(
+            name: "SpriteStore",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // Vectorized operators, scalar functions and mergeable aggregates over store batches.
+        .target(
+            name: "SpriteEngine",
+            dependencies: ["SpriteStore"]
+        ),
+        // PxL: tokenizer, parser, diagnostics and the compiler from scripts to plans.
+        .target(
+            name: "SpritePxL",
+            dependencies: []
+        ),
+        .executableTarget(
+            name: "sprite",
+            dependencies: [
+                "SpriteStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SpriteStoreTests", dependencies: ["SpriteStore"]),
+        .testTarget(name: "SpritePxLTests", dependencies: ["SpritePxL"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
