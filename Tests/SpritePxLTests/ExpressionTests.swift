@@ -139,6 +139,10 @@ struct ExpressionTests {
         #expect(try parseExpression(source).kind == .integer(1))
         let negations = String(repeating: "-", count: 150) + "x"
         _ = try parseExpression(negations)
+        let lists = String(repeating: "[", count: 199) + String(repeating: "]", count: 199)
+        _ = try parseExpression(lists)
+        let calls = String(repeating: "f(", count: 99) + String(repeating: ")", count: 99)
+        _ = try parseExpression(calls)
     }
 }
 
