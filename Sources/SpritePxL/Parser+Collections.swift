@@ -48,7 +48,7 @@ extension Parser {
             }
             let key = try parseExpression()
             try rejectComprehension("set comprehensions")
-            if check(.comma) || check(.rightBrace) {
+            if entries.isEmpty && (check(.comma) || check(.rightBrace)) {
                 throw PxLError(
                     .unsupported, "PxL does not support set literals; use a list instead", at: open.location)
             }
@@ -67,6 +67,7 @@ extension Parser {
     mutating func parseArguments() throws(PxLError) -> [Argument] {
         let open = advance()
         var arguments: [Argument] = []
+        var labels: Set<String> = []
         while !check(.rightParenthesis) {
             if check(.star) || check(.doubleStar) {
                 throw PxLError(
@@ -77,7 +78,7 @@ extension Parser {
             if case .name(let label) = current.kind, peek(1).kind == .punctuation(.equal) {
                 let labelLocation = advance().location
                 advance()
-                if arguments.contains(where: { $0.label?.name == label }) {
+                guard labels.insert(label).inserted else {
                     throw PxLError(.syntax, "keyword argument '\(label)' repeated", at: labelLocation)
                 }
                 let value = try parseExpression()
@@ -90,7 +91,7 @@ extension Parser {
                         at: value.location)
                 }
                 try rejectComprehension("generator expressions")
-                if arguments.contains(where: { $0.label != nil }) {
+                if !labels.isEmpty {
                     throw PxLError(.syntax, "positional argument follows keyword argument", at: value.location)
                 }
                 arguments.append(Argument(label: nil, value: value))

@@ -44,10 +44,11 @@ extension Parser {
     /// consumes the closing `)`.
     mutating func parseParameters() throws(PxLError) -> [Parameter] {
         var parameters: [Parameter] = []
+        var names: Set<String> = []
         while !check(.rightParenthesis) {
             try rejectUnsupportedParameter()
             let name = try expectName("parameter name")
-            if parameters.contains(where: { $0.name.name == name.name }) {
+            guard names.insert(name.name).inserted else {
                 throw PxLError(
                     .syntax, "duplicate parameter '\(name.name)' in function definition",
                     at: name.location)

@@ -72,6 +72,7 @@ struct ErrorTests {
         BadInput("x = y z\n", .syntax, "expected end of line after statement, found name 'z'", 1, 7),
         BadInput("f(a b)\n", .syntax, "expected ',' or ')' to close '(' at 1:2, found name 'b'", 1, 5),
         BadInput("x = [1 2]\n", .syntax, "expected ',' or ']' to close '[' at 1:5, found number 2", 1, 8),
+        BadInput("x = {'a': 1, 'b'}\n", .syntax, "expected ':' after dictionary key, found '}'", 1, 17),
         BadInput("x = {'a' 1}\n", .syntax, "expected ':' after dictionary key, found number 1", 1, 10),
         BadInput("x = (1 2)\n", .syntax, "expected ')' to close '(' at 1:5, found number 2", 1, 8),
         BadInput("x = df.\n", .syntax, "expected attribute name after '.', found end of line", 1, 8),
