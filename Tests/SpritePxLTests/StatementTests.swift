@@ -198,4 +198,12 @@ struct StatementTests {
         #expect(module.directives.map { Position($0.location) } == [Position(1, 9), Position(2, 10), Position(2, 14)])
         #expect(module.statements.count == 1)
     }
+
+    @Test func repeatedFlagKeepsLastValueAndFileNameIsRecorded() throws {
+        let module = try PxLParser.parse("#px:set a=1\n#px:set a=2\n", fileName: "f.pxl")
+        #expect(module.flags == ["a": "2"])
+        #expect(module.directives.count == 2)
+        #expect(module.fileName == "f.pxl")
+        #expect(module.statements.isEmpty)
+    }
 }
