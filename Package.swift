@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SpriteStore", targets: ["SpriteStore"]),
         .library(name: "SpritePxL", targets: ["SpritePxL"]),
         .library(name: "SpriteEngine", targets: ["SpriteEngine"]),
+        .library(name: "SpriteCollector", targets: ["SpriteCollector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +39,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Edge collector: libbpf (system library), the event layouts shared with bpf/, the plugin
+        // that compiles and embeds bpf/*.bpf.c, and the collector itself.
+        .systemLibrary(name: "CLibbpf", path: "Sources/CLibbpf"),
+        .target(name: "CSpriteBPF", path: "Sources/CSpriteBPF"),
+        .plugin(name: "BPFCompilerPlugin", capability: .buildTool()),
+        .target(
+            name: "SpriteCollector",
+            dependencies: [
+                "SpriteStore", "CSpriteBPF", "CLibbpf",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            plugins: ["BPFCompilerPlugin"]
+        ),
+        .testTarget(name: "SpriteCollectorTests", dependencies: ["SpriteCollector", "SpriteStore"]),
         // Measurement harness run by scripts/bench_*.py.
         .executableTarget(name: "sprite-bench", dependencies: ["SpriteStore"]),
         .testTarget(name: "SpriteStoreTests", dependencies: ["SpriteStore"]),

@@ -1,0 +1,4 @@
+// libbpf (Debian: libbpf-dev) and zlib (zlib1g-dev) for the collector.
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include <zlib.h>

@@ -1,0 +1,137 @@
+// Event layouts shared by the BPF programs in bpf/ and the Swift collector.
+// Kept free of kernel headers: the BPF side includes vmlinux.h first, user space <linux/types.h>.
+#ifndef SPRITE_BPF_H
+#define SPRITE_BPF_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/// Largest payload one data event can carry (a power of two; the capture limit is clamped to it).
+#define SPRITE_MAX_CAPTURE 16384
+/// Default payload bytes copied per event (rodata `capture_limit`, set by user space at load).
+#define SPRITE_DEFAULT_CAPTURE 16384
+/// Iovecs inspected per readv/writev/sendmsg/recvmsg call; bytes beyond them count as a gap.
+#define SPRITE_MAX_IOVECS 8
+
+/// Load-time settings, kept in their own read-only section (`.rodata.config`) so user space
+/// finds them at offset 0 of that map and writes them before loading.
+struct sprite_config {
+    /// The collector's own process id: never traced.
+    __u32 self_tgid;
+    /// Payload bytes copied per event, at most SPRITE_MAX_CAPTURE; the rest of a syscall's
+    /// bytes are reported as a gap (length > captured).
+    __u32 capture_limit;
+};
+
+enum sprite_event_kind {
+    SPRITE_EVENT_OPEN = 1,
+    SPRITE_EVENT_DATA = 2,
+    SPRITE_EVENT_CLOSE = 3,
+    SPRITE_EVENT_PROC_EXIT = 4,
+};
+
+enum sprite_role {
+    SPRITE_ROLE_UNKNOWN = 0,
+    SPRITE_ROLE_CLIENT = 1,
+    SPRITE_ROLE_SERVER = 2,
+};
+
+enum sprite_protocol {
+    SPRITE_PROTO_UNKNOWN = 0,
+    SPRITE_PROTO_HTTP = 1,
+    /// Inference gave up: counted, never shipped.
+    SPRITE_PROTO_NONE = 255,
+};
+
+enum sprite_direction {
+    SPRITE_DIR_EGRESS = 0,
+    SPRITE_DIR_INGRESS = 1,
+};
+
+/// Identity of one connection: reused fds get a new generation, so conversations never mix.
+struct sprite_conn_id {
+    __u32 tgid;
+    __u32 fd;
+    __u64 generation;
+    /// Process start time, ns since boot (task->group_leader->start_boottime).
+    __u64 proc_start_ns;
+};
+
+/// Common header of every ring-buffer event.
+struct sprite_event_header {
+    __u32 kind;
+    __u32 cpu;
+    /// bpf_ktime_get_ns() (CLOCK_MONOTONIC) when the event happened.
+    __u64 timestamp_ns;
+    struct sprite_conn_id conn;
+};
+
+/// A TCP connection was established by connect (client) or accept (server).
+struct sprite_open_event {
+    struct sprite_event_header hdr;
+    __u16 family;
+    __u16 role;
+    __u16 remote_port;  // host byte order
+    __u16 local_port;   // host byte order
+    __u8 remote_addr[16];  // IPv4 in the first 4 bytes
+    __u8 local_addr[16];
+};
+
+/// Bytes read or written on a traced connection; `captured` payload bytes follow this header.
+struct sprite_data_header {
+    struct sprite_event_header hdr;
+    /// Byte offset of the first byte in this direction of the connection.
+    __u64 position;
+    /// Bytes the syscall transferred (may exceed `captured`: the rest is a gap).
+    __u32 length;
+    __u32 captured;
+    __u16 direction;
+    __u16 role;
+    __u16 protocol;
+    __u16 syscall;
+};
+
+#ifdef __bpf__
+/// The data event as the BPF side builds it (user space reads the header and the bytes after it).
+struct sprite_data_event {
+    struct sprite_data_header d;
+    __u8 data[SPRITE_MAX_CAPTURE];
+};
+#endif
+
+/// A traced connection was closed.
+struct sprite_close_event {
+    struct sprite_event_header hdr;
+    __u64 bytes_sent;
+    __u64 bytes_recv;
+    __u16 role;
+    __u16 protocol;
+    __u32 pad;
+};
+
+/// Per-connection state kept in the `conn_info` map (read by user space for conn_stats).
+struct sprite_conn_info {
+    struct sprite_conn_id id;
+    __u64 bytes_sent;
+    __u64 bytes_recv;
+    __u16 family;
+    __u16 role;
+    __u16 protocol;
+    __u16 infer_attempts;
+    __u16 remote_port;
+    __u16 local_port;
+    __u32 pad;
+    __u8 remote_addr[16];
+    __u8 local_addr[16];
+};
+
+/// Indices into the per-CPU `counters` array.
+enum sprite_counter {
+    SPRITE_COUNTER_RINGBUF_DROPS = 0,
+    SPRITE_COUNTER_DATA_EVENTS = 1,
+    SPRITE_COUNTER_CONN_TABLE_FULL = 2,
+    SPRITE_COUNTER_MAX = 4,
+};
+
+#endif

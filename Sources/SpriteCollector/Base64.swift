@@ -1,0 +1,25 @@
+/// Decodes the base64 text the build plugin embeds (standard alphabet, `=` padding).
+enum Base64 {
+    static func decode(_ text: String) -> [UInt8]? {
+        var table = [UInt8](repeating: 255, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(c)] = UInt8(i)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count / 4 * 3)
+        var acc: UInt32 = 0
+        var bits = 0
+        for c in text.utf8 {
+            if c == UInt8(ascii: "=") { break }
+            let v = table[Int(c)]
+            if v == 255 { return nil }
+            acc = (acc << 6) | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,353 @@
+/// An incremental HTTP/1.x parser for one direction of one connection.
+///
+/// Bytes arrive in stream order through ``feed(_:timestamp:)``; bytes known to exist but not
+/// captured arrive through ``skip(_:timestamp:)`` and are absorbed when they fall inside a body.
+/// Anything unparseable puts the parser into resynchronisation: buffered bytes are dropped and
+/// parsing resumes at the next event that starts with a request line (or status line).
+struct HTTPParser: Sendable {
+    enum Mode: Sendable { case requests, responses }
+
+    private enum State: Sendable, Equatable {
+        case headers
+        case fixed(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkEnd
+        case trailers
+        case untilClose
+        case resync
+    }
+
+    let mode: Mode
+    let bodyLimit: Int
+    let maxHeaderBytes: Int
+    let maxBufferBytes: Int
+
+    /// Methods of the requests still waiting for responses, oldest first (responses mode): a
+    /// response to HEAD has no body. Set by the connection before feeding.
+    var pendingMethods: [String] = []
+    /// Messages that could not be parsed (each entry into resynchronisation counts once).
+    private(set) var errors = 0
+
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var headerScan = 0
+    private var state: State = .headers
+    private var current: HTTPMessage?
+    private var bufferStartTime: UInt64 = 0
+    private var finalResponses = 0
+
+    init(mode: Mode, bodyLimit: Int, maxHeaderBytes: Int = 64 << 10, maxBufferBytes: Int = 1 << 20) {
+        self.mode = mode
+        self.bodyLimit = bodyLimit
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxBufferBytes = maxBufferBytes
+    }
+
+    /// Whether the parser is between messages with nothing buffered.
+    var isIdle: Bool { state == .headers && start == buffer.count }
+
+    /// Resets the count of responses matched against ``pendingMethods``.
+    mutating func setPendingMethods(_ methods: [String]) {
+        pendingMethods = methods
+        // A final response whose head was parsed earlier but is still in progress owns methods[0].
+        if let c = current, c.status >= 200 || c.status < 100 { finalResponses = 1 } else { finalResponses = 0 }
+    }
+
+    /// Feeds bytes that follow the previous ones; returns the messages they complete.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, timestamp: UInt64) -> [HTTPMessage] {
+        if bytes.isEmpty { return [] }
+        if state == .resync {
+            guard Self.startsMessage(bytes, mode: mode) else { return [] }
+            state = .headers
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+            headerScan = 0
+        }
+        if start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+            headerScan = 0
+            bufferStartTime = timestamp
+        }
+        buffer.append(contentsOf: bytes)
+        var out: [HTTPMessage] = []
+        run(timestamp: timestamp, into: &out)
+        if start > 0 && (start == buffer.count || start > 4096) {
+            buffer.removeFirst(start)
+            headerScan = max(0, headerScan - start)
+            start = 0
+        }
+        if buffer.count - start > maxBufferBytes { enterResync() }
+        return out
+    }
+
+    /// Feeds bytes from an array (tests, reordered chunks).
+    mutating func feed(_ bytes: [UInt8], timestamp: UInt64) -> [HTTPMessage] {
+        bytes.withUnsafeBytes { feed($0, timestamp: timestamp) }
+    }
+
+    /// Accounts for `count` bytes that were transferred but not captured.
+    mutating func skip(_ count: Int, timestamp: UInt64) -> [HTTPMessage] {
+        guard count > 0 else { return [] }
+        var out: [HTTPMessage] = []
+        guard start == buffer.count, current != nil else { enterResync(); return out }
+        switch state {
+        case .fixed(let remaining) where count <= remaining:
+            current!.bodySize += count
+            current!.bodyTruncated = true
+            state = .fixed(remaining: remaining - count)
+            if remaining == count { complete(timestamp: timestamp, into: &out) }
+        case .chunkData(let remaining) where count <= remaining:
+            current!.bodySize += count
+            current!.bodyTruncated = true
+            state = remaining == count ? .chunkEnd : .chunkData(remaining: remaining - count)
+        case .untilClose:
+            current!.bodySize += count
+            current!.bodyTruncated = true
+        default:
+            enterResync()
+        }
+        return out
+    }
+
+    /// The connection closed: completes a body delimited by the close.
+    mutating func finish(timestamp: UInt64) -> [HTTPMessage] {
+        var out: [HTTPMessage] = []
+        if state == .untilClose, current != nil { complete(timestamp: timestamp, into: &out) }
+        return out
+    }
+
+    // MARK: - Parsing
+
+    private mutating func enterResync() {
+        if state != .resync { errors += 1 }
+        state = .resync
+        current = nil
+        buffer.removeAll(keepingCapacity: true)
+        start = 0
+        headerScan = 0
+    }
+
+    private mutating func run(timestamp: UInt64, into out: inout [HTTPMessage]) {
+        while true {
+            switch state {
+            case .resync:
+                return
+            case .headers:
+                guard parseHead(timestamp: timestamp, into: &out) else { return }
+            case .fixed(let remaining):
+                let n = min(remaining, buffer.count - start)
+                if n == 0 && remaining > 0 { return }
+                takeBody(n)
+                state = .fixed(remaining: remaining - n)
+                if remaining - n == 0 { complete(timestamp: timestamp, into: &out) } else { return }
+            case .chunkSize:
+                guard let eol = findCRLF(from: start) else {
+                    if buffer.count - start > 1024 { enterResync() }
+                    return
+                }
+                guard let size = Self.chunkSize(buffer[start..<eol]) else { enterResync(); return }
+                start = eol + 2
+                state = size == 0 ? .trailers : .chunkData(remaining: size)
+            case .chunkData(let remaining):
+                let n = min(remaining, buffer.count - start)
+                if n == 0 { return }
+                takeBody(n)
+                state = remaining - n == 0 ? .chunkEnd : .chunkData(remaining: remaining - n)
+            case .chunkEnd:
+                guard buffer.count - start >= 2 else { return }
+                guard buffer[start] == 13 && buffer[start + 1] == 10 else { enterResync(); return }
+                start += 2
+                state = .chunkSize
+            case .trailers:
+                guard let eol = findCRLF(from: start) else {
+                    if buffer.count - start > maxHeaderBytes { enterResync() }
+                    return
+                }
+                let empty = eol == start
+                start = eol + 2
+                if empty { complete(timestamp: timestamp, into: &out) }
+            case .untilClose:
+                takeBody(buffer.count - start)
+                return
+            }
+        }
+    }
+
+    private mutating func takeBody(_ n: Int) {
+        guard n > 0 else { return }
+        let room = max(0, bodyLimit - current!.body.count)
+        if room > 0 { current!.body.append(contentsOf: buffer[start..<(start + min(room, n))]) }
+        if n > room { current!.bodyTruncated = true }
+        current!.bodySize += n
+        start += n
+    }
+
+    private mutating func complete(timestamp: UInt64, into out: inout [HTTPMessage]) {
+        guard var m = current else { return }
+        m.endTime = timestamp
+        out.append(m)
+        current = nil
+        state = .headers
+        if start < buffer.count { bufferStartTime = timestamp }
+    }
+
+    private func findCRLF(from: Int) -> Int? {
+        var i = from
+        let end = buffer.count - 1
+        while i < end {
+            if buffer[i] == 13 && buffer[i + 1] == 10 { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Parses a start line and headers if they are complete; returns false when more bytes are needed.
+    private mutating func parseHead(timestamp: UInt64, into out: inout [HTTPMessage]) -> Bool {
+        let available = buffer.count - start
+        if available == 0 { return false }
+        // Reject garbage early rather than buffering it.
+        let probe = min(available, 8)
+        let ok = buffer.withUnsafeBytes { raw in
+            Self.startsMessage(UnsafeRawBufferPointer(rebasing: raw[start..<(start + probe)]), mode: mode, partial: true)
+        }
+        if !ok { enterResync(); return false }
+        // Find the blank line ending the head.
+        var i = max(start, headerScan)
+        var headEnd: Int?
+        while i + 3 < buffer.count {
+            if buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 { headEnd = i; break }
+            i += 1
+        }
+        guard let end = headEnd else {
+            headerScan = max(start, buffer.count - 3)
+            if available > maxHeaderBytes { enterResync() }
+            return false
+        }
+        headerScan = 0
+        let startTime = bufferStartTime
+        guard var message = parseHeadLines(buffer[start..<end]) else { enterResync(); return false }
+        message.startTime = startTime
+        start = end + 4
+        current = message
+        // Body framing.
+        let chunked = message.header("transfer-encoding")?.lowercased().contains("chunked") ?? false
+        let length = message.header("content-length").map { Int($0.trimmingCharacters()) }
+        if case .some(.none) = length { enterResync(); return false }
+        switch mode {
+        case .requests:
+            if chunked { state = .chunkSize }
+            else if let n = length ?? 0, n > 0 { state = .fixed(remaining: n) }
+            else { complete(timestamp: timestamp, into: &out) }
+        case .responses:
+            let interim = message.status >= 100 && message.status < 200
+            var isHead = false
+            if !interim {
+                if finalResponses < pendingMethods.count { isHead = pendingMethods[finalResponses] == "HEAD" }
+                finalResponses += 1
+            }
+            if interim || isHead || message.status == 204 || message.status == 304 { complete(timestamp: timestamp, into: &out) }
+            else if chunked { state = .chunkSize }
+            else if let n = length ?? nil { if n > 0 { state = .fixed(remaining: n) } else { complete(timestamp: timestamp, into: &out) } }
+            else { state = .untilClose; takeBody(buffer.count - start) }
+        }
+        return true
+    }
+
+    private func parseHeadLines(_ head: ArraySlice<UInt8>) -> HTTPMessage? {
+        var lines: [ArraySlice<UInt8>] = []
+        var lineStart = head.startIndex
+        var i = head.startIndex
+        while i < head.endIndex {
+            if head[i] == 13, i + 1 < head.endIndex, head[i + 1] == 10 {
+                lines.append(head[lineStart..<i])
+                i += 2
+                lineStart = i
+            } else {
+                i += 1
+            }
+        }
+        lines.append(head[lineStart..<head.endIndex])
+        guard let first = lines.first else { return nil }
+        let parts = first.split(separator: 32, maxSplits: 2, omittingEmptySubsequences: false)
+        var m: HTTPMessage
+        switch mode {
+        case .requests:
+            guard parts.count == 3, let v = Self.version(parts[2]) else { return nil }
+            m = HTTPMessage(kind: .request)
+            m.method = String(decoding: parts[0], as: UTF8.self)
+            m.target = String(decoding: parts[1], as: UTF8.self)
+            guard Self.methods.contains(m.method) else { return nil }
+            (m.major, m.minor) = v
+        case .responses:
+            guard parts.count >= 2, let v = Self.version(parts[0]), parts[1].count == 3,
+                  let status = Int(String(decoding: parts[1], as: UTF8.self)) else { return nil }
+            m = HTTPMessage(kind: .response)
+            (m.major, m.minor) = v
+            m.status = status
+            m.reason = parts.count == 3 ? String(decoding: parts[2], as: UTF8.self) : ""
+        }
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: 58) else { return nil }
+            let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters()
+            m.headers.append((name, value))
+        }
+        return m
+    }
+
+    static let methods: Set<String> = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "TRACE", "CONNECT"]
+
+    private static func version(_ s: ArraySlice<UInt8>) -> (Int, Int)? {
+        let a = Array(s)
+        guard a.count == 8, a.starts(with: Array("HTTP/".utf8)), a[6] == 46,
+              (48...57).contains(a[5]), (48...57).contains(a[7]) else { return nil }
+        return (Int(a[5] - 48), Int(a[7] - 48))
+    }
+
+    private static func chunkSize(_ line: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        var digits = 0
+        for c in line {
+            let d: Int
+            switch c {
+            case 48...57: d = Int(c) - 48
+            case 65...70: d = Int(c) - 55
+            case 97...102: d = Int(c) - 87
+            case 59, 32, 9: return digits > 0 ? value : nil  // extension or whitespace
+            default: return nil
+            }
+            digits += 1
+            if digits > 15 { return nil }
+            value = value * 16 + d
+        }
+        return digits > 0 ? value : nil
+    }
+
+    /// Whether `bytes` can begin a message of this direction (a known method or `HTTP/1.`).
+    /// With `partial`, a prefix of such a beginning also counts.
+    static func startsMessage(_ bytes: UnsafeRawBufferPointer, mode: Mode, partial: Bool = false) -> Bool {
+        let candidates: [[UInt8]] = mode == .requests ? requestPrefixes : [Array("HTTP/1.".utf8)]
+        for c in candidates {
+            let n = min(c.count, bytes.count)
+            if n < c.count && !partial { continue }
+            var match = true
+            for i in 0..<n where bytes[i] != c[i] { match = false; break }
+            if match { return true }
+        }
+        return false
+    }
+
+    private static let requestPrefixes: [[UInt8]] = methods.sorted().map { Array(($0 + " ").utf8) }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
