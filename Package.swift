@@ -57,6 +57,7 @@ let package = Package(
         .executableTarget(name: "sprite-bench", dependencies: ["SpriteStore"]),
         .testTarget(name: "SpriteStoreTests", dependencies: ["SpriteStore"]),
         .testTarget(name: "SpritePxLTests", dependencies: ["SpritePxL"]),
+        .testTarget(name: "SpriteEngineTests", dependencies: ["SpriteEngine", "SpriteStore"]),
     ],
     swiftLanguageModes: [.v6]
 )
