@@ -10,10 +10,12 @@ let package = Package(
         .library(name: "SpritePxL", targets: ["SpritePxL"]),
         .library(name: "SpriteEngine", targets: ["SpriteEngine"]),
         .library(name: "SpriteCollector", targets: ["SpriteCollector"]),
+        .library(name: "SpriteCluster", targets: ["SpriteCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Column types, schemas, record batches, ring tables, retention and compaction.
@@ -29,12 +31,22 @@ let package = Package(
         // PxL: tokenizer, parser, diagnostics and the compiler from scripts to plans.
         .target(
             name: "SpritePxL",
-            dependencies: []
+            dependencies: ["SpriteEngine", "SpriteStore"]
         ),
+        // Node query API, result encoding, and (later) the aggregator and broker.
+        .target(
+            name: "SpriteCluster",
+            dependencies: [
+                "SpriteStore", "SpriteEngine", "SpritePxL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The `sprite` command.
         .executableTarget(
             name: "sprite",
             dependencies: [
-                "SpriteStore",
+                "SpriteStore", "SpriteCluster", "SpriteCollector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,6 +70,7 @@ let package = Package(
         .testTarget(name: "SpriteStoreTests", dependencies: ["SpriteStore"]),
         .testTarget(name: "SpritePxLTests", dependencies: ["SpritePxL"]),
         .testTarget(name: "SpriteEngineTests", dependencies: ["SpriteEngine", "SpriteStore"]),
+        .testTarget(name: "SpriteClusterTests", dependencies: ["SpriteCluster", "SpriteStore", "SpriteEngine", "SpritePxL"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,25 @@
+/// The body of `POST /api/v1/query`.
+public struct QueryRequest: Codable, Sendable {
+    /// The PxL script.
+    public var script: String
+    /// Run this function of the script (function mode) instead of its `px.display` calls.
+    public var function: String?
+    /// The function's arguments, as text.
+    public var args: [String: String]?
+    /// Fail instead of returning partial results when an edge is missing.
+    public var strict: Bool?
+    /// Deadline in seconds.
+    public var timeout: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case script, function = "func", args, strict, timeout
+    }
+
+    public init(script: String, function: String? = nil, args: [String: String]? = nil, strict: Bool? = nil, timeout: Double? = nil) {
+        self.script = script
+        self.function = function
+        self.args = args
+        self.strict = strict
+        self.timeout = timeout
+    }
+}

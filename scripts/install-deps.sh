@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what Sprite needs to build, run and test on Debian 12 (run as root; idempotent).
+#   scripts/install-deps.sh            build + run + test dependencies
+#   SPRITE_DEPS_BENCH=1 scripts/install-deps.sh   also the benchmark peers (DuckDB, Polars, wrk)
+set -euo pipefail
+
+APT_PACKAGES=(
+  # build: libbpf and friends for the collector, zlib for gzip bodies, nghttp2 for HPACK
+  libbpf-dev libelf-dev zlib1g-dev bpftool libnghttp2-dev libsqlite3-dev libssl-dev pkg-config
+  # tests: real peers the collector tests drive
+  nginx curl openssl python3
+)
+[ "${SPRITE_DEPS_BENCH:-0}" = 1 ] && APT_PACKAGES+=(wrk nghttp2-client)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "sprite: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# nginx's package starts a default server on :80; Sprite's tests run their own.
+if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+pkill -x nginx 2>/dev/null || true
+
+if [ "${SPRITE_DEPS_BENCH:-0}" = 1 ]; then
+  python3 -c "import duckdb, polars, numpy" 2>/dev/null || python3 -m pip install -q duckdb polars numpy
+fi
