@@ -112,13 +112,15 @@ public struct NodeServer: Sendable {
             let result = await Self.offload { () -> Result<Int, ClusterError> in
                 var rows = 0
                 do {
-                    // Parse everything first so a bad line appends nothing.
-                    var batches: [RecordBatch] = []
-                    try CSVBatchReader(schema: table.schema).read(bytes) { batches.append($0) }
-                    for b in batches { try table.append(b); rows += b.count }
+                    // Batches are appended as they are parsed, compressed at once; a bad line stops
+                    // the load and the error says how many rows before it were loaded.
+                    try CSVBatchReader(schema: table.schema).read(bytes) { batch in
+                        try table.append(batch, compacted: true)
+                        rows += batch.count
+                    }
                     return .success(rows)
                 } catch let e as StoreError {
-                    return .failure(ClusterError(.badRequest, e.message))
+                    return .failure(ClusterError(.badRequest, "\(e.message) (\(rows) rows before it were loaded)"))
                 } catch {
                     return .failure(ClusterError(.badRequest, "\(error)"))
                 }

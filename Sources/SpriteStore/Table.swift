@@ -50,7 +50,10 @@ public final class Table: Sendable {
 
     /// Appends a batch. It becomes visible to scans whole, and the table then drops what exceeds
     /// its retention window and byte budget.
-    public func append(_ batch: RecordBatch) throws(StoreError) {
+    ///
+    /// - Parameter compacted: encode the batch at once (as compaction would) instead of keeping it
+    ///   hot; for bulk loads, so that their peak memory is the compressed size.
+    public func append(_ batch: RecordBatch, compacted: Bool = false) throws(StoreError) {
         guard batch.schema.fields == schema.fields else {
             throw StoreError(.schemaMismatch, "batch columns do not match table '\(name)': expected \(schema.fields.map(\.name)), got \(batch.schema.fields.map(\.name))")
         }
@@ -66,7 +69,8 @@ public final class Table: Sendable {
             droppedUpFront = batch.count - keep
             batch = batch.slice(droppedUpFront..<batch.count)
         }
-        let stored = batch.count > 0 ? StoredBatch(hot: batch) : nil
+        var stored = batch.count > 0 ? StoredBatch(hot: batch) : nil
+        if compacted, let hot = stored { stored = Self.encode([hot], schema: schema) }
         let now = clock.now
         state.withLock { s in
             s.appendedRows += batch.count + droppedUpFront
