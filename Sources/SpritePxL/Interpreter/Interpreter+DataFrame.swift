@@ -78,7 +78,9 @@ extension Interpreter {
             }
             _ = try columnReference(column, in: df, at: at)
             let function = fn.hasPrefix("px.") ? String(fn.dropFirst(3)) : fn
-            calls.append(AggregateCall(name, function, column))
+            let call = AggregateCall(name, function, column)
+            _ = try frame(.aggregate(df.plan, keys: keys, aggregates: [call], mode: .full), at: at)  // errors point here
+            calls.append(call)
         }
         if calls.isEmpty && keys.isEmpty {
             throw PxLError(.badArgument, "agg() needs at least one aggregate: out_col=('in_col', px.fn)", at: args.location)

@@ -30,7 +30,7 @@ extension Interpreter {
                     guard !keywords.contains(where: { $0.0 == label.name }) else {
                         throw PxLError(.badArgument, "keyword argument '\(label.name)' repeated", at: label.location)
                     }
-                    keywords.append((label.name, v, label.location))
+                    keywords.append((label.name, v, a.value.location))
                 } else {
                     guard keywords.isEmpty else {
                         throw PxLError(.syntax, "positional argument follows keyword argument", at: a.location)
