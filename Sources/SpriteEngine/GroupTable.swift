@@ -8,12 +8,12 @@ import SpriteStore
 final class GroupTable {
     let keyTypes: [DataType]
     private var indexes: [any KeyIndex]
-    private var pairs: [HashIDMap<UInt64>]
+    private var pairs: [PairIndex]
 
     init(keyTypes: [DataType]) {
         self.keyTypes = keyTypes
         indexes = keyTypes.map(makeKeyIndex)
-        pairs = keyTypes.count > 1 ? (1..<keyTypes.count).map { _ in HashIDMap<UInt64>() } : []
+        pairs = keyTypes.count > 1 ? (1..<keyTypes.count).map { _ in PairIndex() } : []
     }
 
     /// The number of groups.
@@ -46,20 +46,18 @@ final class GroupTable {
             next.withUnsafeMutableBufferPointer { o in
                 if insert { indexes[j].assign(columns[j], rows: rows, into: o) } else { indexes[j].lookup(columns[j], rows: rows, into: o) }
             }
+            // A local copy avoids exclusivity checks on the class property per row.
+            var pair = PairIndex()
+            swap(&pair, &pairs[j - 1])
             out.withUnsafeMutableBufferPointer { o in
                 next.withUnsafeBufferPointer { nx in
-                    var lastKey = UInt64.max, lastID = UInt32.max
                     for k in 0..<n {
                         if o[k] == .max || nx[k] == .max { o[k] = .max; continue }
-                        let key = UInt64(o[k]) << 32 | UInt64(nx[k])
-                        if key != lastKey {
-                            lastKey = key
-                            lastID = insert ? pairs[j - 1].id(key) : (pairs[j - 1].lookup(key) ?? .max)
-                        }
-                        o[k] = lastID
+                        o[k] = insert ? pair.id(o[k], nx[k]) : (pair.lookup(o[k], nx[k]) ?? .max)
                     }
                 }
             }
+            swap(&pair, &pairs[j - 1])
         }
         return out
     }

@@ -30,13 +30,16 @@ final class Int64KeyIndex: KeyIndex {
     func assign(_ column: ColumnData, rows: RowSet, into out: UnsafeMutableBufferPointer<UInt32>) {
         guard case .int64(let v) = column else { preconditionFailure() }
         var lastKey = Int64.min, lastID = UInt32.max
+        var m = HashIDMap<Int64>(capacity: 0)
+        swap(&m, &map)
         v.withUnsafeBufferPointer { vp in
             rows.forEachIndexed { k, i in
                 let x = vp[i]
-                if x != lastKey || lastID == .max { lastKey = x; lastID = map.id(x) }
+                if x != lastKey || lastID == .max { lastKey = x; lastID = m.id(x) }
                 out[k] = lastID
             }
         }
+        swap(&m, &map)
     }
 
     func lookup(_ column: ColumnData, rows: RowSet, into out: UnsafeMutableBufferPointer<UInt32>) {
@@ -99,13 +102,16 @@ final class UInt128KeyIndex: KeyIndex {
     func assign(_ column: ColumnData, rows: RowSet, into out: UnsafeMutableBufferPointer<UInt32>) {
         guard case .uint128(let v) = column else { preconditionFailure() }
         var lastKey: UInt128 = 0, lastID = UInt32.max
+        var m = HashIDMap<UInt128>(capacity: 0)
+        swap(&m, &map)
         v.withUnsafeBufferPointer { vp in
             rows.forEachIndexed { k, i in
                 let x = vp[i]
-                if x != lastKey || lastID == .max { lastKey = x; lastID = map.id(x) }
+                if x != lastKey || lastID == .max { lastKey = x; lastID = m.id(x) }
                 out[k] = lastID
             }
         }
+        swap(&m, &map)
     }
 
     func lookup(_ column: ColumnData, rows: RowSet, into out: UnsafeMutableBufferPointer<UInt32>) {
@@ -122,6 +128,9 @@ final class StringKeyIndex: KeyIndex {
     var count: Int { map.count }
 
     func assign(_ column: ColumnData, rows: RowSet, into out: UnsafeMutableBufferPointer<UInt32>) {
+        var map = BytesIDMap(capacity: 0)
+        swap(&map, &self.map)
+        defer { swap(&map, &self.map) }
         switch column {
         case .dictionary(let codes, let dict):
             var cache = [UInt32](repeating: .max, count: dict.count)

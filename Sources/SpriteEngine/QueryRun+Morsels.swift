@@ -20,8 +20,12 @@ extension QueryRun {
             if chunk.rows.isEmpty { return false }
             switch step {
             case .filter(let predicate):
-                let mask = try evaluator.evaluate(predicate, &chunk)
-                chunk.rows = Evaluator.select(mask, chunk.rows)
+                if let rows = Evaluator.fastFilter(predicate, &chunk) {
+                    chunk.rows = rows
+                } else {
+                    let mask = try evaluator.evaluate(predicate, &chunk)
+                    chunk.rows = Evaluator.select(mask, chunk.rows)
+                }
             case .map(let exprs):
                 var slots: [Chunk.Slot] = []
                 slots.reserveCapacity(exprs.count)

@@ -29,16 +29,19 @@ import SpriteStore
         data = []
         for cold in [false, true] {
             if cold { table.compact(force: true) }
-            for (name, plan) in [("q1", BenchmarkPlans.q1), ("q2", BenchmarkPlans.q2), ("q3", BenchmarkPlans.q3), ("q4", BenchmarkPlans.q4)] {
+            let only = ProcessInfoLite.environment("SPRITE_ENGINE_BENCH_QUERY")
+            let reps = only == nil ? 5 : 40
+            for (name, plan) in [("q1", BenchmarkPlans.q1), ("q2", BenchmarkPlans.q2), ("q3", BenchmarkPlans.q3), ("q4", BenchmarkPlans.q4)]
+            where only == nil || only == name {
                 var times: [Double] = []
                 var rowsOut = 0
-                for _ in 0..<5 {
+                for _ in 0..<reps {
                     let r = try Executor().execute(plan, store: store, now: T0)
                     times.append(Double(r.stats.execNanos) / 1e9)
                     rowsOut = r.tables[0].batch.count
                 }
                 times.sort()
-                print("BENCH \(cold ? "cold" : "hot ") \(name): median \(times[2]) s, min \(times[0]) s, rows out \(rowsOut), table rows \(table.info.rows)")
+                print("BENCH \(cold ? "cold" : "hot ") \(name): median \(times[reps / 2]) s, min \(times[0]) s, rows out \(rowsOut), table rows \(table.info.rows)")
             }
         }
     }
