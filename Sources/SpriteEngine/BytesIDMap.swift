@@ -5,64 +5,88 @@ import SpriteStore
 
 /// Dense ids for distinct byte strings, hashing raw UTF-8 without creating Strings; the distinct
 /// strings are kept in id order in ``keys``.
+///
+/// Slots hold a 32-bit hash tag and the id, so most probes compare one word before touching the
+/// key bytes.
 struct BytesIDMap {
     private(set) var keys = StringArray()
     private var hashes: [UInt64] = []
-    private var slots: [UInt32]
+    private var slots: [UInt64]
     private var mask: Int
 
     init(capacity: Int = 64) {
         var n = 16
         while n < capacity * 2 { n <<= 1 }
-        slots = [UInt32](repeating: 0, count: n)
+        slots = [UInt64](repeating: 0, count: n)
         mask = n - 1
     }
 
     var count: Int { keys.count }
 
     @inline(__always)
+    static func mix(_ x: UInt64) -> UInt64 {
+        var h = x &* 0x9e3779b97f4a7c15
+        h ^= h >> 32
+        h &*= 0xd6e8feb86659fd93
+        h ^= h >> 32
+        return h
+    }
+
+    /// A hash of the bytes using word loads (overlapping at the ends).
+    @inline(__always)
     static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(b.count)
-        var i = 0
         let n = b.count
-        if let base = b.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while i + 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                h = (h ^ w) &* 0x100000001b3
-                h ^= h >> 29
+        guard let base = b.baseAddress, n > 0 else { return mix(0x51ed27) }
+        let raw = UnsafeRawPointer(base)
+        if n >= 8 {
+            var h = UInt64(n) &* 0x9e3779b97f4a7c15
+            var i = 0
+            while i + 8 < n {
+                h = mix(h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 i += 8
             }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n { tail |= UInt64(base[i]) << shift; shift += 8; i += 1 }
-            h = (h ^ tail) &* 0x100000001b3
+            return mix(h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
         }
-        return Int64(bitPattern: h).mixedHash
+        if n >= 4 {
+            let v = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            return mix(v ^ UInt64(n) << 59)
+        }
+        let v = UInt64(base[0]) | UInt64(base[n >> 1]) << 8 | UInt64(base[n - 1]) << 16 | UInt64(n) << 24
+        return mix(v)
     }
 
     @inline(__always)
     private func equals(_ id: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let lo = Int(keys.offsets[id]), hi = Int(keys.offsets[id + 1])
-        guard hi - lo == b.count else { return false }
-        if b.isEmpty { return true }
-        return keys.bytes.withUnsafeBufferPointer { kb in memcmp(kb.baseAddress! + lo, b.baseAddress!, b.count) == 0 }
+        keys.offsets.withUnsafeBufferPointer { offs in
+            let lo = Int(offs[id]), hi = Int(offs[id + 1])
+            guard hi - lo == b.count else { return false }
+            if b.isEmpty { return true }
+            return keys.bytes.withUnsafeBufferPointer { kb in memcmp(kb.baseAddress! + lo, b.baseAddress!, b.count) == 0 }
+        }
     }
 
+    @inline(__always)
+    private static func tag(_ h: UInt64) -> UInt64 { (h >> 32 | 1) << 32 }
+
     /// The id of the string `b`, adding it if new.
+    @inline(__always)
     mutating func id(_ b: UnsafeBufferPointer<UInt8>) -> UInt32 {
         let h = Self.hash(b)
+        let t = Self.tag(h)
         var p = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[p]
             if s == 0 { break }
-            if hashes[Int(s - 1)] == h && equals(Int(s - 1), b) { return s - 1 }
+            if s & 0xffff_ffff_0000_0000 == t {
+                let id = Int(truncatingIfNeeded: s & 0xffff_ffff) - 1
+                if equals(id, b) { return UInt32(id) }
+            }
             p = (p + 1) & mask
         }
         let id = UInt32(keys.count)
         keys.append(utf8: b)
         hashes.append(h)
-        slots[p] = id + 1
+        slots[p] = t | UInt64(id + 1)
         if keys.count * 2 > slots.count { rehash() }
         return id
     }
@@ -70,23 +94,27 @@ struct BytesIDMap {
     /// The id of the string `b`, or `nil`.
     func lookup(_ b: UnsafeBufferPointer<UInt8>) -> UInt32? {
         let h = Self.hash(b)
+        let t = Self.tag(h)
         var p = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[p]
             if s == 0 { return nil }
-            if hashes[Int(s - 1)] == h && equals(Int(s - 1), b) { return s - 1 }
+            if s & 0xffff_ffff_0000_0000 == t {
+                let id = Int(truncatingIfNeeded: s & 0xffff_ffff) - 1
+                if equals(id, b) { return UInt32(id) }
+            }
             p = (p + 1) & mask
         }
     }
 
     private mutating func rehash() {
         let n = slots.count * 2
-        slots = [UInt32](repeating: 0, count: n)
+        slots = [UInt64](repeating: 0, count: n)
         mask = n - 1
         for (i, h) in hashes.enumerated() {
             var p = Int(truncatingIfNeeded: h) & mask
             while slots[p] != 0 { p = (p + 1) & mask }
-            slots[p] = UInt32(i + 1)
+            slots[p] = Self.tag(h) | UInt64(i + 1)
         }
     }
 }
