@@ -61,8 +61,27 @@ struct BytesIDMap {
             let lo = Int(offs[id]), hi = Int(offs[id + 1])
             guard hi - lo == b.count else { return false }
             if b.isEmpty { return true }
-            return keys.bytes.withUnsafeBufferPointer { kb in memcmp(kb.baseAddress! + lo, b.baseAddress!, b.count) == 0 }
+            return keys.bytes.withUnsafeBufferPointer { kb in Self.bytesEqual(UnsafeRawPointer(kb.baseAddress! + lo), UnsafeRawPointer(b.baseAddress!), b.count) }
         }
+    }
+
+    /// Whether `n` bytes at `x` and `y` are equal, comparing words (overlapping at the end).
+    @inline(__always)
+    static func bytesEqual(_ x: UnsafeRawPointer, _ y: UnsafeRawPointer, _ n: Int) -> Bool {
+        if n >= 8 {
+            var i = 0
+            while i + 8 < n {
+                if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                i += 8
+            }
+            return x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        if n >= 4 {
+            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        for i in 0..<n where x.load(fromByteOffset: i, as: UInt8.self) != y.load(fromByteOffset: i, as: UInt8.self) { return false }
+        return true
     }
 
     @inline(__always)

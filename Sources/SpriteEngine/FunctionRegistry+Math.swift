@@ -22,6 +22,28 @@ extension FunctionRegistry {
         return String(decoding: buf.prefix(Int(max(0, min(n, 399)))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// `bin` over a column with a constant size: values usually arrive sorted (times), so the
+    /// current bin is remembered and the division only happens when a value leaves it.
+    static func binKernel(_ call: KernelCall) -> Operand {
+        guard case .column(.int64(let values)) = call.args[0], case .scalar(let sv) = call.args[1] else {
+            return Kernels.binary(call) { (x: Int64, s: Int64) in binFloor(x, s) }
+        }
+        let size = Int64.scalar(sv)
+        guard size > 0 else { return call.args[0] }
+        var lo = Int64.max, hi = Int64.min
+        let out = values.withUnsafeBufferPointer { vp in
+            try! Kernels.produce(call.length, call.rows) { i -> Int64 in
+                let x = vp[i]
+                if x >= lo && x < hi { return lo }
+                lo = binFloor(x, size)
+                hi = lo &+ size
+                if hi < lo { hi = .max }
+                return lo
+            }
+        }
+        return .column(.int64(out))
+    }
+
     static var mathFunctions: [ScalarFunction] {
         let keep = SemanticRule.inherit(arguments: [0], allowed: arithmeticSemantics)
         return [
@@ -67,8 +89,8 @@ extension FunctionRegistry {
                 ScalarOverload([.float64, .float64], .float64) { call in Kernels.binary(call) { (x: Double, y: Double) in Glibc.pow(x, y) } },
             ]),
             ScalarFunction(name: "bin", documentation: "x rounded down to a multiple of size (time bins: px.bin(df.time_, px.seconds(10))).", overloads: [
-                ScalarOverload([.int64, .int64], .int64, semantic: keep) { call in Kernels.binary(call) { (x: Int64, s: Int64) in binFloor(x, s) } },
-                ScalarOverload([.time64ns, .int64], .time64ns) { call in Kernels.binary(call) { (x: Int64, s: Int64) in binFloor(x, s) } },
+                ScalarOverload([.int64, .int64], .int64, semantic: keep) { call in binKernel(call) },
+                ScalarOverload([.time64ns, .int64], .time64ns) { call in binKernel(call) },
                 ScalarOverload([.float64, .float64], .float64) { call in Kernels.binary(call) { (x: Double, s: Double) in s > 0 ? (x / s).rounded(.down) * s : x } },
             ]),
         ]
