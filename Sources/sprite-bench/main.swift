@@ -2,6 +2,7 @@ import Foundation
 
 // sprite-bench: measurement harness behind the scripts in scripts/. Prints one JSON object.
 //   sprite-bench store --csv FILE [--batch-rows N]
+//   sprite-bench memory
 let args = CommandLine.arguments.dropFirst()
 func option(_ name: String) -> String? {
     guard let i = args.firstIndex(of: name), args.index(after: i) < args.endIndex else { return nil }
@@ -14,8 +15,12 @@ do {
         let result = try StoreBenchmark(csvPath: csv, batchRows: Int(option("--batch-rows") ?? "") ?? 8_192).run()
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         FileHandle.standardOutput.write(json + Data("\n".utf8))
+    case "memory":
+        let result = try MemoryAccounting().run()
+        let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        FileHandle.standardOutput.write(json + Data("\n".utf8))
     default:
-        throw BenchError("usage: sprite-bench store --csv FILE [--batch-rows N]")
+        throw BenchError("usage: sprite-bench store --csv FILE [--batch-rows N] | sprite-bench memory")
     }
 } catch {
     FileHandle.standardError.write(Data("sprite-bench: \(error)\n".utf8))
