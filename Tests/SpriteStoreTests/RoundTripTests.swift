@@ -32,7 +32,7 @@ struct RoundTripTests {
         #expect(after.count == before.count)
         let firstDifference = Array(zip(before, after)).firstIndex { $0.0 != $0.1 }
         #expect(firstDifference == nil, "first differing row: \(firstDifference.map { "\(before[$0]) vs \(after[$0])" } ?? "")")
-        #expect(table.info.bytes * 3 < hotBytes)
+        #expect(table.info.bytes * 2 < hotBytes)
         let slice = table.scan()[0]
         if case .dictionary(_, let dict) = slice.batch.column(5) {
             #expect(dict.count == 7)
