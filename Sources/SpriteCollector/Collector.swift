@@ -1,6 +1,7 @@
 import CSpriteBPF
 import Logging
 import SpriteStore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,7 @@ public final class Collector: Sendable {
     private let program: BPFProgram
     private let processor: EventProcessor
     private let clocks: Clocks
+    private let schedule: Mutex<Schedule>
 
     /// Checks privileges, BTF and tracepoints, and loads (verifies) the BPF programs; nothing is
     /// attached until ``run()``. Throws a ``CollectorError`` that says what is missing and how to fix it.
@@ -35,6 +37,11 @@ public final class Collector: Sendable {
         self.clocks = Clocks()
         self.program = try BPFProgram(configuration: configuration, logger: logger)
         self.processor = EventProcessor(configuration: configuration, clocks: clocks, logger: logger)
+        let now = ContinuousClock.now
+        self.schedule = Mutex(Schedule(
+            nextFlush: now + configuration.flushInterval, nextConnStats: now + configuration.connStatsInterval,
+            nextProcessStats: now + configuration.processStatsInterval,
+            nextCollectorStats: now + configuration.collectorStatsInterval))
     }
 
     /// The collector's counters so far.
@@ -46,36 +53,19 @@ public final class Collector: Sendable {
 
     /// Attaches the programs and collects until the task is cancelled, then detaches and writes
     /// the remaining rows. Rows become visible at least every ``CollectorConfiguration/flushInterval``.
+    /// Events are consumed and rows written on a dedicated thread; this task only waits.
     public func run() async throws {
         let failures = try program.attach(logger: logger)
         processor.updateStats { $0.attachFailures = failures }
-        let poller = try RingBufferPoller(mapFD: program.eventsFD, processor: processor, logger: logger)
-        poller.start()
+        let poller = try RingBufferPoller(mapFD: program.eventsFD, processor: processor, logger: logger) { [self] in
+            housekeeping()
+        }
         logger.info("collector attached", metadata: ["optionalFailures": "\(failures.count)"])
         let message = failures.isEmpty ? "started" : "started; not attached: " + failures.joined(separator: "; ")
         writeCollectorStats(message: message)
-
-        let clock = ContinuousClock()
-        var nextConnStats = clock.now + configuration.connStatsInterval
-        var nextProcessStats = clock.now + configuration.processStatsInterval
-        var nextCollectorStats = clock.now + configuration.collectorStatsInterval
+        poller.start()
         while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.flushInterval)
-            let now = clock.now
-            if now >= nextConnStats {
-                nextConnStats = now + configuration.connStatsInterval
-                processor.sampleConnStats(kernelBytes: program.connectionBytes(), now: Clocks.realtime())
-                processor.expireIdle(nowMonotonic: UInt64(Clocks.monotonic()))
-            }
-            let allProcesses = now >= nextProcessStats
-            if allProcesses { nextProcessStats = now + configuration.processStatsInterval }
-            writeProcessStats(all: allProcesses)
-            program.forgetProcesses(processor.takeExited())
-            flush()
-            if now >= nextCollectorStats {
-                nextCollectorStats = now + configuration.collectorStatsInterval
-                writeCollectorStats(message: "")
-            }
+            try? await Task.sleep(for: .milliseconds(100))
         }
         program.detach()
         poller.stop()
@@ -83,6 +73,36 @@ public final class Collector: Sendable {
         flush()
         writeCollectorStats(message: "stopped")
         logger.info("collector detached")
+    }
+
+    private struct Schedule {
+        var nextFlush: ContinuousClock.Instant
+        var nextConnStats: ContinuousClock.Instant
+        var nextProcessStats: ContinuousClock.Instant
+        var nextCollectorStats: ContinuousClock.Instant
+    }
+
+    /// Periodic work, run on the polling thread.
+    private func housekeeping() {
+        let now = ContinuousClock.now
+        let (flushDue, connDue, processDue, statsDue) = schedule.withLock { s in
+            guard now >= s.nextFlush else { return (false, false, false, false) }
+            s.nextFlush = now + configuration.flushInterval
+            let c = now >= s.nextConnStats, p = now >= s.nextProcessStats, t = now >= s.nextCollectorStats
+            if c { s.nextConnStats = now + configuration.connStatsInterval }
+            if p { s.nextProcessStats = now + configuration.processStatsInterval }
+            if t { s.nextCollectorStats = now + configuration.collectorStatsInterval }
+            return (true, c, p, t)
+        }
+        guard flushDue else { return }
+        if connDue {
+            processor.sampleConnStats(kernelBytes: program.connectionBytes(), now: Clocks.realtime())
+            processor.expireIdle(nowMonotonic: UInt64(Clocks.monotonic()))
+        }
+        writeProcessStats(all: processDue)
+        program.forgetProcesses(processor.takeExited())
+        flush()
+        if statsDue { writeCollectorStats(message: "") }
     }
 
     private func append(_ batch: RecordBatch) {

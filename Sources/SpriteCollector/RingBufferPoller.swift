@@ -14,12 +14,16 @@ final class RingBufferPoller: @unchecked Sendable {
     private let processor: EventProcessor
     private let stopFlag = Atomic<Bool>(false)
     private let logger: Logger
+    private let housekeeping: @Sendable () -> Void
     private var thread: pthread_t = pthread_t()
     private var started = false
 
-    init(mapFD: Int32, processor: EventProcessor, logger: Logger) throws(CollectorError) {
+    /// `housekeeping` runs on the polling thread after every poll (at least every 100 ms), so
+    /// periodic work never depends on the cooperative thread pool being free.
+    init(mapFD: Int32, processor: EventProcessor, logger: Logger, housekeeping: @escaping @Sendable () -> Void) throws(CollectorError) {
         self.processor = processor
         self.logger = logger
+        self.housekeeping = housekeeping
         let context = Unmanaged.passUnretained(processor).toOpaque()
         guard let ring = ring_buffer__new(mapFD, { ctx, data, size in
             guard let ctx, let data else { return 0 }
@@ -50,6 +54,7 @@ final class RingBufferPoller: @unchecked Sendable {
                 logger.error("ring buffer poll failed", metadata: ["errno": "\(-rc)"])
                 break
             }
+            housekeeping()
         }
         // Drain what is left so nothing queued before detaching is lost.
         _ = ring_buffer__consume(ring)

@@ -4,8 +4,8 @@ import Testing
 @testable import SpriteCollector
 
 /// Real traffic through real servers, traced by an in-process collector (root only).
-@Suite(.serialized, .enabled(if: Root.enabled, "skipped: not root"))
-struct CollectorHTTPTests {
+extension RootIntegrationTests {
+@Suite struct CollectorHTTPTests {
     let store: TableStore
 
     init() throws {
@@ -185,6 +185,7 @@ struct CollectorHTTPTests {
         #expect(text.respBody == "from nginx")
         #expect(text.respBodySize == 10)
     }
+}
 }
 
 func freePort() throws -> Int {

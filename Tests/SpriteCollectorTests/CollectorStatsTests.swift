@@ -4,8 +4,8 @@ import Testing
 @testable import SpriteCollector
 
 /// conn_stats, process_stats, collector self-telemetry and robustness (root only).
-@Suite(.serialized, .enabled(if: Root.enabled, "skipped: not root"))
-struct CollectorStatsTests {
+extension RootIntegrationTests {
+@Suite struct CollectorStatsTests {
     init() throws { try Root.require() }
 
     @Test func connStatsCountConnectionsAndBytes() throws {
@@ -131,4 +131,5 @@ struct CollectorStatsTests {
             #expect(error.message.contains("captureLimit"))
         }
     }
+}
 }

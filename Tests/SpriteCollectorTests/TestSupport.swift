@@ -16,6 +16,11 @@ enum Root {
     }
 }
 
+/// All root integration suites, one at a time: they share one collector, and tests that block
+/// threads while waiting must not starve each other.
+@Suite(.serialized, .enabled(if: Root.enabled, "skipped: not root"))
+struct RootIntegrationTests {}
+
 /// One collector shared by the tests of this process, writing to its own store.
 final class Harness: Sendable {
     let store: TableStore
