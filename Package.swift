@@ -65,6 +65,11 @@ let package = Package(
             plugins: ["BPFCompilerPlugin"]
         ),
         .testTarget(name: "SpriteCollectorTests", dependencies: ["SpriteCollector", "SpriteStore"]),
+        // Runs the collector alone for scripts/bench_collector_*.sh.
+        .executableTarget(
+            name: "sprite-collector-bench",
+            dependencies: ["SpriteCollector", "SpriteStore", .product(name: "Logging", package: "swift-log")]
+        ),
         // Measurement harness run by scripts/bench_*.py.
         .executableTarget(name: "sprite-bench", dependencies: ["SpriteStore"]),
         .testTarget(name: "SpriteStoreTests", dependencies: ["SpriteStore"]),
