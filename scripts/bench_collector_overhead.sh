@@ -75,8 +75,9 @@ response = function()
 end
 LUA
 start_collector
-# One connection issuing exactly SEQ_N /seq requests back to back, as fast as nginx answers.
-wrk -t1 -c1 -d600s -s "$work/seq.lua" "http://127.0.0.1:$port" > "$work/seq.txt"
+# One connection issuing SEQ_N /seq requests back to back (then /after-seq until SEQ_DURATION ends;
+# wrk 4.1 ignores wrk.thread:stop()). SEQ_DURATION must be long enough to reach SEQ_N.
+wrk -t1 -c1 -d"${SEQ_DURATION:-30}s" -s "$work/seq.lua" "http://127.0.0.1:$port" > "$work/seq.txt"
 grep -E "requests in|Requests/sec" "$work/seq.txt"
 sleep 2
 stop_collector
