@@ -5,6 +5,8 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "sprite_bpf.h"
+#include "protocol_infer.h"
+#include "tls_hook.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -221,24 +223,9 @@ static __always_inline int enter_io(__u32 fd, __u64 buf, __u32 iovcnt, __u16 kin
     if (tgid == self_tgid) return 0;
     __u64 key = conn_key(tgid, fd);
     if (!bpf_map_lookup_elem(&conn_info, &key)) return 0;
+    tls_note_syscall_fd(id, fd);
     struct io_args a = {.buf = buf, .fd = fd, .kind = kind, .syscall = syscall, .iovcnt = iovcnt, .direction = direction};
     bpf_map_update_elem(&active_io, &id, &a, BPF_ANY);
-    return 0;
-}
-
-/// Whether `b` starts an HTTP/1.x request or response.
-static __always_inline int looks_like_http(const __u8 *b, __u32 n) {
-    if (n < 4) return 0;
-    if (b[0] == 'G' && b[1] == 'E' && b[2] == 'T' && b[3] == ' ') return 1;
-    if (b[0] == 'P' && b[1] == 'O' && b[2] == 'S' && b[3] == 'T') return 1;
-    if (b[0] == 'P' && b[1] == 'U' && b[2] == 'T' && b[3] == ' ') return 1;
-    if (b[0] == 'H' && b[1] == 'E' && b[2] == 'A' && b[3] == 'D') return 1;
-    if (b[0] == 'D' && b[1] == 'E' && b[2] == 'L' && b[3] == 'E') return 1;
-    if (b[0] == 'P' && b[1] == 'A' && b[2] == 'T' && b[3] == 'C') return 1;
-    if (b[0] == 'O' && b[1] == 'P' && b[2] == 'T' && b[3] == 'I') return 1;
-    if (b[0] == 'T' && b[1] == 'R' && b[2] == 'A' && b[3] == 'C') return 1;
-    if (b[0] == 'C' && b[1] == 'O' && b[2] == 'N' && b[3] == 'N') return 1;
-    if (n >= 7 && b[0] == 'H' && b[1] == 'T' && b[2] == 'T' && b[3] == 'P' && b[4] == '/' && b[5] == '1' && b[6] == '.') return 1;
     return 0;
 }
 
@@ -302,12 +289,16 @@ static __always_inline int exit_io(struct trace_event_raw_sys_exit *ctx) {
         first_len = 0;
     }
 
+    if (info->tls) return 0;  // ciphertext: the TLS tracer ships the plaintext
     if (info->protocol == SPRITE_PROTO_UNKNOWN) {
         __u8 head[8] = {};
         __u32 n = first_len < 8 ? first_len : 8;
         if (first && n > 0 && bpf_probe_read_user(head, n & 7 ? n & 7 : 8, (const void *)first) == 0
             && looks_like_http(head, n)) {
             info->protocol = SPRITE_PROTO_HTTP;
+        } else if (first && n > 0 && looks_like_tls(head, n)) {
+            info->tls = 1;
+            return 0;
         } else if (++info->infer_attempts >= MAX_INFER_ATTEMPTS) {
             info->protocol = SPRITE_PROTO_NONE;
         }

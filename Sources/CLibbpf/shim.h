@@ -2,3 +2,5 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include <zlib.h>
+// libelf (libelf-dev), already linked for libbpf: symbol tables of TLS libraries for uprobes.
+#include <gelf.h>

@@ -15,6 +15,9 @@ final class BPFProgram: @unchecked Sendable {
     let eventsFD: Int32
     let connInfoFD: Int32
     let countersFD: Int32
+    /// SSL calls in progress per thread, written by the TLS tracer and completed by the nested
+    /// syscalls this object sees (see bpf/tls_hook.h).
+    let tlsCallsFD: Int32
     /// Programs that may fail to attach without failing the start (older kernels lack them).
     static let optionalPrograms: Set<String> = [
         "enter_sendfile64", "exit_sendfile64", "enter_readv", "exit_readv", "enter_writev", "exit_writev",
@@ -69,6 +72,7 @@ final class BPFProgram: @unchecked Sendable {
         eventsFD = bpf_object__find_map_fd_by_name(object, "events")
         connInfoFD = bpf_object__find_map_fd_by_name(object, "conn_info")
         countersFD = bpf_object__find_map_fd_by_name(object, "counters")
+        tlsCallsFD = bpf_object__find_map_fd_by_name(object, "tls_calls")
         logger.debug("BPF programs loaded", metadata: ["captureLimit": "\(configuration.captureLimit)"])
     }
 

@@ -25,6 +25,9 @@ public final class Collector: Sendable {
     private let processor: EventProcessor
     private let clocks: Clocks
     private let schedule: Mutex<Schedule>
+    /// TLS plaintext capture (nil when off or when its BPF object could not load: `tlsStatus` says why).
+    let tls: SSLProbeManager?
+    private let tlsStatus: String?
 
     /// Checks privileges, BTF and tracepoints, and loads (verifies) the BPF programs; nothing is
     /// attached until ``run()``. Throws a ``CollectorError`` that says what is missing and how to fix it.
@@ -37,6 +40,7 @@ public final class Collector: Sendable {
         self.clocks = Clocks()
         self.program = try BPFProgram(configuration: configuration, logger: logger)
         self.processor = EventProcessor(configuration: configuration, clocks: clocks, logger: logger)
+        (tls, tlsStatus) = Self.loadTLS(program: program, configuration: configuration, logger: logger)
         let now = ContinuousClock.now
         self.schedule = Mutex(Schedule(
             nextFlush: now + configuration.flushInterval, nextConnStats: now + configuration.connStatsInterval,
@@ -60,18 +64,21 @@ public final class Collector: Sendable {
         let poller = try RingBufferPoller(mapFD: program.eventsFD, processor: processor, logger: logger) { [self] in
             housekeeping()
         }
+        tls?.start { [processor] in processor.takeExecs() }
         logger.info("collector attached", metadata: ["optionalFailures": "\(failures.count)"])
-        let message = failures.isEmpty ? "started" : "started; not attached: " + failures.joined(separator: "; ")
+        var message = failures.isEmpty ? "started" : "started; not attached: " + failures.joined(separator: "; ")
+        if let tlsStatus { message += "; " + tlsStatus }
         writeCollectorStats(message: message)
         poller.start()
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
         }
+        tls?.stop()
         program.detach()
         poller.stop()
         processor.sampleConnStats(kernelBytes: [:], now: Clocks.realtime())
         flush()
-        writeCollectorStats(message: "stopped")
+        writeCollectorStats(message: "stopped", tlsNotes: false)
         logger.info("collector detached")
     }
 
@@ -100,7 +107,9 @@ public final class Collector: Sendable {
             processor.expireIdle(nowMonotonic: UInt64(Clocks.monotonic()))
         }
         writeProcessStats(all: processDue)
-        program.forgetProcesses(processor.takeExited())
+        let exited = processor.takeExited()
+        program.forgetProcesses(exited)
+        tls?.processesExited(exited)
         flush()
         if statsDue { writeCollectorStats(message: "") }
     }
@@ -133,7 +142,13 @@ public final class Collector: Sendable {
         append(b.finish())
     }
 
-    private func writeCollectorStats(message: String) {
+    /// Writes a `sprite_collector_stats` row; with `tlsNotes`, TLS probe attachments and
+    /// failures since the last row are appended to `message`.
+    private func writeCollectorStats(message: String, tlsNotes: Bool = true) {
+        var message = message
+        if tlsNotes, let notes = tls?.takeMessages(), !notes.isEmpty {
+            message += (message.isEmpty ? "" : "; ") + notes.joined(separator: "; ")
+        }
         let s = stats
         var b = RecordBatchBuilder(schema: Schemas.collectorStats, capacity: 1)
         b.append(Clocks.realtime(), to: 0)
@@ -151,6 +166,18 @@ public final class Collector: Sendable {
             "events": "\(s.events)", "bytes": "\(s.eventBytes)", "drops": "\(s.drops)",
             "parseErrors": "\(s.parseErrors)", "connections": "\(s.connections)", "rows": "\(s.rows)",
         ])
+    }
+
+    /// Loads the TLS tracer; failure only turns TLS capture off, with the reason.
+    private static func loadTLS(program: BPFProgram, configuration: CollectorConfiguration, logger: Logger) -> (SSLProbeManager?, String?) {
+        guard configuration.traceTLS else { return (nil, nil) }
+        do {
+            let tlsProgram = try TLSProgram(socket: program, configuration: configuration, logger: logger)
+            return (SSLProbeManager(program: tlsProgram, rescanInterval: configuration.tlsRescanInterval, logger: logger), nil)
+        } catch {
+            logger.warning("TLS capture off", metadata: ["reason": "\(error.message)"])
+            return (nil, "tls: \(error.message)")
+        }
     }
 
     private static func hostname() -> String {

@@ -29,6 +29,12 @@ public struct CollectorConfiguration: Sendable, Hashable {
     public var collectorStatsInterval: Duration = .seconds(10)
     /// Connections without events for this long are dropped from user space (default 10 min).
     public var idleExpiry: Duration = .seconds(600)
+    /// Whether TLS plaintext is captured with uprobes on OpenSSL (default true). Failures to load
+    /// or attach are reported in `sprite_collector_stats`, never fatal.
+    public var traceTLS: Bool = true
+    /// How often every process is rescanned for TLS libraries loaded later with `dlopen`, and
+    /// probes on libraries no process maps any more are released (default 10 s).
+    public var tlsRescanInterval: Duration = .seconds(10)
     /// Node name written to `sprite_collector_stats` (default: the host name).
     public var hostname: String? = nil
     /// Agent short id written into every `upid` (default 0: single node).

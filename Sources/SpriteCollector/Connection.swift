@@ -12,6 +12,8 @@ final class Connection {
     var localAddr = "-"
     var localPort = -1
     var protocolID = 0
+    /// Whether the parsed bytes are TLS plaintext captured in the TLS library.
+    var encrypted = false
     /// Byte counters (from data events and kernel map samples).
     var bytesSent: UInt64 = 0
     var bytesRecv: UInt64 = 0

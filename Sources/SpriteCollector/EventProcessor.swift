@@ -18,6 +18,8 @@ final class EventProcessor: @unchecked Sendable {
         var processes: [UInt32: UPID] = [:]
         var newProcesses: Set<UInt32> = []
         var exited: Set<UInt32> = []
+        /// Processes that called execve since the last ``takeExecs()`` (TLS library discovery).
+        var execs: [UInt32] = []
     }
 
     let configuration: CollectorConfiguration
@@ -63,6 +65,8 @@ final class EventProcessor: @unchecked Sendable {
                 close(key(c.hdr.conn), sent: c.bytes_sent, recv: c.bytes_recv, time: c.hdr.timestamp_ns, &s)
             case Int(SPRITE_EVENT_PROC_EXIT.rawValue):
                 processExit(header.conn.tgid, time: header.timestamp_ns, &s)
+            case Int(SPRITE_EVENT_EXEC.rawValue):
+                if s.execs.count < 65_536 { s.execs.append(header.conn.tgid) }
             default:
                 break
             }
@@ -121,6 +125,7 @@ final class EventProcessor: @unchecked Sendable {
         s.stats.eventBytes += payload.count
         c.lastActivity = d.hdr.timestamp_ns
         c.protocolID = Int(d.protocol)
+        if d.syscall & UInt16(SPRITE_SOURCE_TLS) != 0 { c.encrypted = true }
         let direction = Int(d.direction)
         let end = d.position + UInt64(d.length)
         if direction == 0 { c.bytesSent = max(c.bytesSent, end) } else { c.bytesRecv = max(c.bytesRecv, end) }
@@ -194,7 +199,7 @@ final class EventProcessor: @unchecked Sendable {
         s.http.append(c.localAddr, to: 4)
         s.http.append(Int64(c.localPort), to: 5)
         s.http.append(Int64(c.role), to: 6)
-        s.http.append(false, to: 7)
+        s.http.append(c.encrypted, to: 7)
         s.http.append(Int64(response.major), to: 8)
         s.http.append(Int64(response.minor), to: 9)
         let ct = response.header("content-type")?.lowercased() ?? ""
@@ -304,6 +309,16 @@ final class EventProcessor: @unchecked Sendable {
         withState { s in
             let e = s.exited
             s.exited.removeAll()
+            return e
+        }
+    }
+
+    /// Processes that called execve since the last call.
+    func takeExecs() -> [UInt32] {
+        withState { s in
+            guard !s.execs.isEmpty else { return [] }
+            let e = s.execs
+            s.execs.removeAll()
             return e
         }
     }

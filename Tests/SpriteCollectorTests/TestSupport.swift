@@ -52,6 +52,7 @@ final class Harness: Sendable {
         c.connStatsInterval = .seconds(2)
         c.processStatsInterval = .seconds(2)
         c.collectorStatsInterval = .seconds(2)
+        c.tlsRescanInterval = .seconds(1)
         return c
     }
 

@@ -29,7 +29,21 @@ enum sprite_event_kind {
     SPRITE_EVENT_DATA = 2,
     SPRITE_EVENT_CLOSE = 3,
     SPRITE_EVENT_PROC_EXIT = 4,
+    /// A process called execve (sched_process_exec): its mappings are scanned for TLS libraries.
+    SPRITE_EVENT_EXEC = 5,
 };
+
+/// TLS library functions the TLS tracer probes (the low bits of `syscall` in TLS data events).
+enum sprite_tls_function {
+    SPRITE_TLS_FN_SSL_WRITE = 0,
+    SPRITE_TLS_FN_SSL_READ = 1,
+    SPRITE_TLS_FN_SSL_WRITE_EX = 2,
+    SPRITE_TLS_FN_SSL_READ_EX = 3,
+};
+
+/// Set in `sprite_data_header.syscall` when the bytes are TLS plaintext captured inside the TLS
+/// library (the low bits then hold a `sprite_tls_function`), clear for bytes of a syscall.
+#define SPRITE_SOURCE_TLS 0x8000
 
 enum sprite_role {
     SPRITE_ROLE_UNKNOWN = 0,
@@ -121,7 +135,10 @@ struct sprite_conn_info {
     __u16 infer_attempts;
     __u16 remote_port;
     __u16 local_port;
-    __u32 pad;
+    /// 1 once the connection is known to carry TLS (a handshake record at the syscall layer, or an
+    /// SSL call on it): its syscall bytes are ciphertext and never parsed.
+    __u16 tls;
+    __u16 pad;
     __u8 remote_addr[16];
     __u8 local_addr[16];
 };
@@ -131,6 +148,8 @@ enum sprite_counter {
     SPRITE_COUNTER_RINGBUF_DROPS = 0,
     SPRITE_COUNTER_DATA_EVENTS = 1,
     SPRITE_COUNTER_CONN_TABLE_FULL = 2,
+    /// TLS calls whose connection could not be determined (no syscall underneath, no fd remembered).
+    SPRITE_COUNTER_TLS_NO_FD = 3,
     SPRITE_COUNTER_MAX = 4,
 };
 
