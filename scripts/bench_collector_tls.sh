@@ -47,10 +47,14 @@ start_collector() {
 }
 stop_collector() { kill -INT $cpid; wait $cpid || true; cpid=; }
 
+# Uprobes live on the library file: another collector running anywhere on the host (a test run,
+# another node process) slows every TLS call, "without" rounds included. Say so when it happens.
+foreign_uprobes() { bpftool perf list 2>/dev/null | grep -c "libssl" || true; }
 echo "round,mode,scheme,rps,p99_ms"
 declare -A rps p99
 for r in $(seq "$ROUNDS"); do
   for mode in without with; do
+    [ "$mode" = without ] && [ "$(foreign_uprobes)" != 0 ] && echo "  warning: $(foreign_uprobes) libssl uprobes of another process attached during this round" >&2
     [ "$mode" = with ] && start_collector
     for scheme in http https; do
       if [ "$scheme" = http ]; then url="http://127.0.0.1:$port/index.html"; else url="https://127.0.0.1:$tls_port/index.html"; fi

@@ -22,9 +22,12 @@ signal(SIGTERM) { _ in stopRequested.store(true, ordering: .relaxed) }
 var logger = Logger(label: "sprite.collector.bench")
 logger.logLevel = .warning
 let store = TableStore()
+var configuration = CollectorConfiguration()
+// SPRITE_TLS=0 runs without the TLS tracer (to split its cost from the socket tracer's).
+configuration.traceTLS = getenv("SPRITE_TLS").map { String(cString: $0) != "0" } ?? true
 let collector: Collector
 do {
-    collector = try Collector(store: store, configuration: CollectorConfiguration(), logger: logger)
+    collector = try Collector(store: store, configuration: configuration, logger: logger)
 } catch {
     eprint("\(error)")
     exit(1)
