@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "SpriteEngine", targets: ["SpriteEngine"]),
         .library(name: "SpriteCollector", targets: ["SpriteCollector"]),
         .library(name: "SpriteCluster", targets: ["SpriteCluster"]),
+        .library(name: "SpriteOTLP", targets: ["SpriteOTLP"]),
+        .library(name: "SpriteExport", targets: ["SpriteExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,7 +33,20 @@ let package = Package(
         // PxL: tokenizer, parser, diagnostics and the compiler from scripts to plans.
         .target(
             name: "SpritePxL",
-            dependencies: ["SpriteEngine", "SpriteStore"]
+            dependencies: ["SpriteEngine", "SpriteStore", "SpriteOTLP"]
+        ),
+        // OTLP encoding (protobuf and JSON) and export over HTTP.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(
+            name: "SpriteOTLP",
+            dependencies: ["SpriteStore", "CZlib", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Scheduled export scripts: schedules and history in SQLite, runs, contiguous windows.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .target(
+            name: "SpriteExport",
+            dependencies: ["SpriteOTLP", "SpritePxL", "SpriteEngine", "SpriteStore", "CSQLite",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         // Node query API, result encoding, and (later) the aggregator and broker.
         .target(
@@ -75,6 +90,7 @@ let package = Package(
         .testTarget(name: "SpriteStoreTests", dependencies: ["SpriteStore"]),
         .testTarget(name: "SpritePxLTests", dependencies: ["SpritePxL"]),
         .testTarget(name: "SpriteEngineTests", dependencies: ["SpriteEngine", "SpriteStore"]),
+        .testTarget(name: "SpriteOTLPTests", dependencies: ["SpriteOTLP", "SpriteExport", "SpritePxL", "SpriteEngine", "SpriteStore"]),
         .testTarget(name: "SpriteClusterTests", dependencies: ["SpriteCluster", "SpriteStore", "SpriteEngine", "SpritePxL"]),
     ],
     swiftLanguageModes: [.v6]

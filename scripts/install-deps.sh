@@ -26,6 +26,9 @@ fi
 if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
 pkill -x nginx 2>/dev/null || true
 
+# The OTLP receiver the export tests send to is built on the official protobuf definitions.
+python3 -c "import opentelemetry.proto, google.protobuf" 2>/dev/null || python3 -m pip install -q opentelemetry-proto
+
 if [ "${SPRITE_DEPS_BENCH:-0}" = 1 ]; then
   python3 -c "import duckdb, polars, numpy" 2>/dev/null || python3 -m pip install -q duckdb polars numpy
 fi

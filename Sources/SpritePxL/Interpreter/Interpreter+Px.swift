@@ -10,16 +10,18 @@ extension Interpreter {
     static let specialMembers: Set<String> = [
         "DataFrame", "display", "debug", "now", "seconds", "minutes", "hours", "days", "milliseconds", "microseconds",
         "nanoseconds", "parse_duration", "parse_time", "equals_any", "script_reference", "GetTables", "GetSchemas",
-        "GetUDFList", "GetUDAList", "abs_time", "uint128",
+        "GetUDFList", "GetUDAList", "export",
     ]
 
     func member(of module: String, _ name: String, at location: SourceLocation) throws(PxLError) -> PxValue {
         let qualified = "\(module).\(name)"
         if Self.submodules.contains(qualified) { return .module(qualified) }
+        if module.hasPrefix("px.otel") { return try otelMember(module, name, at: location) }
         if module == "px.plugin" {
             guard let window = compiler.pluginWindow else {
                 throw PxLError(.badArgument, "px.plugin.\(name) is only set when the script runs as a scheduled export", at: location)
             }
+            usedPluginWindow = true
             switch name {
             case "start_time": return .time(window.start)
             case "end_time": return .time(window.end)
@@ -41,8 +43,12 @@ extension Interpreter {
             throw PxLError(.unsupported, "'\(qualified)' is not supported", at: args.callee)
         }
         let name = String(qualified.dropFirst(3))
+        if name.hasPrefix("otel.") { return try otelConstruct(name, args) }
         switch name {
         case "DataFrame": return try dataFrame(args)
+        case "export":
+            try export(args)
+            return .none
         case "display", "debug":
             try args.check(name, allowed: ["out", "name", "table_name"], maxPositional: 2)
             guard let (v, at) = args.value("out", position: 0), case .dataFrame(let df) = v else {

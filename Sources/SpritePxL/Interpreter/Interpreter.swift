@@ -12,6 +12,10 @@ final class Interpreter {
     var frames: [[String: PxValue]] = []
     /// Result tables produced by `px.display`, in order.
     var sinks: [(name: String, frame: DataFrame)] = []
+    /// OTLP exports requested by `px.export`, in order.
+    var exports: [CompiledExport] = []
+    /// Whether the script read `px.plugin.start_time` or `end_time`.
+    var usedPluginWindow = false
     var maxOutputRows: Int
     /// Nesting of user function calls, to stop runaway recursion.
     var callDepth = 0
@@ -39,12 +43,13 @@ final class Interpreter {
         if let function {
             sinks = []  // function mode: only the function's result
             try runFunction(named: function, arguments: arguments)
-        } else if sinks.isEmpty {
-            throw PxLError(.badArgument, "the script displays nothing: call px.display(df) for each result table, or name a function to run",
+        } else if sinks.isEmpty && exports.isEmpty {
+            throw PxLError(.badArgument, "the script displays nothing: call px.display(df) for each result table, px.export(df, ...) to export, or name a function to run",
                            at: module.statements.last?.location ?? SourceLocation(line: 1, column: 1))
         }
         let plans = sinks.map { LogicalPlan.sink(.limit($0.frame.plan, maxOutputRows), name: $0.name) }
-        return CompiledScript(plans: plans, flags: module.flags, maxOutputRows: maxOutputRows)
+        return CompiledScript(plans: plans, flags: module.flags, exports: exports, usesPluginWindow: usedPluginWindow,
+                              maxOutputRows: maxOutputRows)
     }
 
     // MARK: - Names

@@ -32,6 +32,8 @@ indirect enum PxValue {
     case context(DataFrame)
     /// A function defined in the script.
     case function(FunctionDefinitionBox)
+    /// A `px.otel` description (`Data`, `Endpoint`, `metric.Gauge`, ...) with its arguments.
+    case otel(OTelCall)
 
     /// A short name of the value's kind, for error messages.
     var kindName: String {
@@ -55,6 +57,7 @@ indirect enum PxValue {
         case .groupByMethod(_, _, let m): "grouped DataFrame method '\(m)'"
         case .context: "DataFrame context"
         case .function(let f): "function '\(f.definition.name.name)'"
+        case .otel(let o): "px.\(o.kind)"
         }
     }
 

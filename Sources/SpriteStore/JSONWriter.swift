@@ -1,4 +1,4 @@
-import SpriteStore
+
 
 /// Writes JSON text into a byte buffer, fast enough for result sets of many rows.
 public struct JSONWriter: Sendable {

@@ -1,0 +1,2 @@
+// SQLite (Debian: libsqlite3-dev), for export schedules and their history.
+#include <sqlite3.h>
