@@ -79,7 +79,7 @@ let package = Package(
             ],
             plugins: ["BPFCompilerPlugin"]
         ),
-        .testTarget(name: "SpriteCollectorTests", dependencies: ["SpriteCollector", "SpriteStore"]),
+        .testTarget(name: "SpriteCollectorTests", dependencies: ["SpriteCollector", "SpriteStore", "SpriteCluster"]),
         // Runs the collector alone for scripts/bench_collector_*.sh.
         .executableTarget(
             name: "sprite-collector-bench",

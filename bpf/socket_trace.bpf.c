@@ -25,6 +25,7 @@ enum io_kind { IO_PLAIN = 0, IO_IOVEC = 1, IO_SIZE_ONLY = 2 };
 const volatile struct sprite_config sprite_config SEC(".rodata.config") = {
     .self_tgid = 0,
     .capture_limit = SPRITE_DEFAULT_CAPTURE,
+    .wakeup_bytes = 0,
 };
 #define self_tgid (sprite_config.self_tgid)
 
@@ -70,12 +71,19 @@ struct {
     __type(value, __u32);
 } traced_pids SEC(".maps");
 
+/// Staging area for data events, one slot per CPU (an ARRAY indexed by CPU rather than a
+/// PERCPU_ARRAY: per-CPU values are limited to 32 KiB). User space sizes it to the possible CPUs.
 struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, 1);
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1024);
     __type(key, __u32);
     __type(value, struct sprite_data_event);
 } scratch SEC(".maps");
+
+static __always_inline struct sprite_data_event *scratch_event(void) {
+    __u32 cpu = bpf_get_smp_processor_id();
+    return bpf_map_lookup_elem(&scratch, &cpu);
+}
 
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -90,6 +98,16 @@ struct {
     __type(key, __u32);
     __type(value, __u64);
 } generation SEC(".maps");
+
+/// Ring-buffer notification policy: user space polls the ring on a short timer, so events are
+/// committed without waking it (a wakeup per event costs a context switch per event), unless
+/// `wakeup_bytes` of data are waiting, when the consumer is woken at once so the ring never fills
+/// between two polls. `wakeup_bytes == 0` wakes on every event (the kernel's adaptive default).
+static __always_inline __u64 wakeup_flags(void) {
+    __u64 threshold = sprite_config.wakeup_bytes;
+    if (threshold == 0) return 0;
+    return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
 
 static __always_inline void count(__u32 which) {
     __u64 *v = bpf_map_lookup_elem(&counters, &which);
@@ -176,7 +194,7 @@ static __always_inline void track_open(__u32 tgid, __u32 fd, __u16 role) {
     ev->local_port = info.local_port;
     __builtin_memcpy(ev->remote_addr, info.remote_addr, 16);
     __builtin_memcpy(ev->local_addr, info.local_addr, 16);
-    bpf_ringbuf_submit(ev, 0);
+    bpf_ringbuf_submit(ev, wakeup_flags());
 }
 
 // ---- connect / accept ----
@@ -231,8 +249,7 @@ static __always_inline int enter_io(__u32 fd, __u64 buf, __u32 iovcnt, __u16 kin
 
 static __always_inline void emit_data(struct sprite_conn_info *info, __u32 direction, __u64 position,
                                       __u64 ptr, __u32 len, __u16 syscall) {
-    __u32 zero = 0;
-    struct sprite_data_event *ev = bpf_map_lookup_elem(&scratch, &zero);
+    struct sprite_data_event *ev = scratch_event();
     if (!ev) return;
     emit_header(&ev->d.hdr, SPRITE_EVENT_DATA, &info->id);
     ev->d.position = position;
@@ -253,13 +270,52 @@ static __always_inline void emit_data(struct sprite_conn_info *info, __u32 direc
     count(SPRITE_COUNTER_DATA_EVENTS);
     __u64 size = offsetof(struct sprite_data_event, data) + n;
     if (size > sizeof(*ev)) return;
-    if (bpf_ringbuf_output(&events, ev, size, 0) != 0) count(SPRITE_COUNTER_RINGBUF_DROPS);
+    if (bpf_ringbuf_output(&events, ev, size, wakeup_flags()) != 0) count(SPRITE_COUNTER_RINGBUF_DROPS);
 }
 
 struct iovec_user {
     __u64 base;
     __u64 len;
 };
+
+/// One data event for a whole vectored transfer: the iovecs' bytes are gathered into the per-CPU
+/// event back to back (up to the capture limit), so a writev of a header and a body is one event.
+static __always_inline void emit_iovec(struct sprite_conn_info *info, const struct io_args *a, __u64 position, __u32 len) {
+    struct sprite_data_event *ev = scratch_event();
+    if (!ev) return;
+    emit_header(&ev->d.hdr, SPRITE_EVENT_DATA, &info->id);
+    ev->d.position = position;
+    ev->d.length = len;
+    ev->d.direction = a->direction;
+    ev->d.role = info->role;
+    ev->d.protocol = info->protocol;
+    ev->d.syscall = a->syscall;
+    __u32 limit = sprite_config.capture_limit;
+    if (limit > SPRITE_MAX_CAPTURE) limit = SPRITE_MAX_CAPTURE;
+    __u32 copied = 0;
+    __u32 remaining = len;
+    for (int i = 0; i < SPRITE_MAX_IOVECS; i++) {
+        if (i >= a->iovcnt || remaining == 0 || copied >= limit) break;
+        struct iovec_user v = {};
+        if (bpf_probe_read_user(&v, sizeof(v), (const void *)(a->buf + i * sizeof(v))) != 0) break;
+        __u32 chunk = v.len < remaining ? v.len : remaining;
+        remaining -= chunk;
+        __u32 n = limit - copied;
+        if (chunk < n) n = chunk;
+        __u32 off = copied & (SPRITE_MAX_CAPTURE - 1);
+        asm volatile("" : "+r"(n));
+        if (n > SPRITE_MAX_CAPTURE) break;
+        if (n == 0) continue;
+        if (bpf_probe_read_user(&ev->data[off], n, (const void *)v.base) != 0) break;
+        copied += n;
+    }
+    // Bytes past the copied prefix (capture limit, more iovecs, a failed read) are a gap.
+    ev->d.captured = copied;
+    count(SPRITE_COUNTER_DATA_EVENTS);
+    __u64 size = offsetof(struct sprite_data_event, data) + (copied & (2 * SPRITE_MAX_CAPTURE - 1));
+    if (size > sizeof(*ev)) return;
+    if (bpf_ringbuf_output(&events, ev, size, wakeup_flags()) != 0) count(SPRITE_COUNTER_RINGBUF_DROPS);
+}
 
 static __always_inline int exit_io(struct trace_event_raw_sys_exit *ctx) {
     __u64 id = bpf_get_current_pid_tgid();
@@ -309,19 +365,7 @@ static __always_inline int exit_io(struct trace_event_raw_sys_exit *ctx) {
         emit_data(info, a.direction, position, first, len, a.syscall);
         return 0;
     }
-    __u32 remaining = len;
-    __u64 offset = 0;
-    for (int i = 0; i < SPRITE_MAX_IOVECS; i++) {
-        if (remaining == 0 || i >= a.iovcnt) break;
-        struct iovec_user v = {};
-        if (bpf_probe_read_user(&v, sizeof(v), (const void *)(a.buf + i * sizeof(v))) != 0) break;
-        __u32 chunk = v.len < remaining ? v.len : remaining;
-        if (chunk == 0) continue;
-        emit_data(info, a.direction, position + offset, v.base, chunk, a.syscall);
-        offset += chunk;
-        remaining -= chunk;
-    }
-    if (remaining > 0) emit_data(info, a.direction, position + offset, 0, remaining, a.syscall);
+    emit_iovec(info, &a, position, len);
     return 0;
 }
 
@@ -396,7 +440,7 @@ int enter_close(struct trace_event_raw_sys_enter *ctx) {
         ev->role = info->role;
         ev->protocol = info->protocol;
         ev->pad = 0;
-        bpf_ringbuf_submit(ev, 0);
+        bpf_ringbuf_submit(ev, wakeup_flags());
     } else {
         count(SPRITE_COUNTER_RINGBUF_DROPS);
     }
@@ -418,6 +462,6 @@ int process_exit(void *ctx) {
     }
     struct sprite_conn_id cid = {.tgid = tgid};
     emit_header(ev, SPRITE_EVENT_PROC_EXIT, &cid);
-    bpf_ringbuf_submit(ev, 0);
+    bpf_ringbuf_submit(ev, wakeup_flags());
     return 0;
 }

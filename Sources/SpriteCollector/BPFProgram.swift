@@ -49,9 +49,12 @@ final class BPFProgram: @unchecked Sendable {
             switch name {
             case "events": bpf_map__set_max_entries(m, UInt32(configuration.ringBufferBytes))
             case "conn_info": bpf_map__set_max_entries(m, UInt32(configuration.maxKernelConnections))
+            case "scratch": bpf_map__set_max_entries(m, UInt32(max(1, libbpf_num_possible_cpus())))
             default:
                 if name.hasSuffix("rodata.config") || name.hasSuffix(".config") {
-                    var cfg = sprite_config(self_tgid: UInt32(getpid()), capture_limit: UInt32(configuration.captureLimit))
+                    var cfg = sprite_config(
+                        self_tgid: UInt32(getpid()), capture_limit: UInt32(configuration.captureLimit),
+                        wakeup_bytes: UInt32(configuration.ringBufferBytes / 4), reserved: 0)
                     configured = bpf_map__set_initial_value(m, &cfg, MemoryLayout<sprite_config>.size) == 0
                 }
             }

@@ -61,7 +61,8 @@ public final class Collector: Sendable {
     public func run() async throws {
         let failures = try program.attach(logger: logger)
         processor.updateStats { $0.attachFailures = failures }
-        let poller = try RingBufferPoller(mapFD: program.eventsFD, processor: processor, logger: logger) { [self] in
+        let poller = try RingBufferPoller(
+            mapFD: program.eventsFD, processor: processor, pollInterval: configuration.pollInterval, logger: logger) { [self] in
             housekeeping()
         }
         tls?.start { [processor] in processor.takeExecs() }

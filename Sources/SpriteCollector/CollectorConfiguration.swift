@@ -9,6 +9,10 @@ public struct CollectorConfiguration: Sendable, Hashable {
     public var bodyLimit: Int = 4 << 10
     /// Size of the kernel ring buffer in bytes (default 16 MiB; a power of two of pages).
     public var ringBufferBytes: Int = 16 << 20
+    /// How often the consumer drains the ring buffer (default 20 ms). Events are committed without
+    /// waking the consumer, so it wakes this often and handles everything waiting in one batch;
+    /// when a quarter of the ring buffer is waiting, the kernel wakes it at once.
+    public var pollInterval: Duration = .milliseconds(20)
     /// Connections the kernel tracks at once (LRU map; default 65,536).
     public var maxKernelConnections: Int = 65_536
     /// Connections tracked in user space at once; the least recently active go first (default 16,384).
@@ -50,6 +54,9 @@ public struct CollectorConfiguration: Sendable, Hashable {
         guard bodyLimit >= 0 else { throw CollectorError(.badConfiguration, "bodyLimit must not be negative.") }
         guard ringBufferBytes >= 1 << 16, ringBufferBytes & (ringBufferBytes - 1) == 0 else {
             throw CollectorError(.badConfiguration, "ringBufferBytes must be a power of two of at least 64 KiB, got \(ringBufferBytes).")
+        }
+        guard pollInterval >= .milliseconds(1), pollInterval <= .seconds(1) else {
+            throw CollectorError(.badConfiguration, "pollInterval must be between 1 ms and 1 s, got \(pollInterval).")
         }
         guard maxKernelConnections > 0, maxConnections > 0, maxPendingRequests > 0 else {
             throw CollectorError(.badConfiguration, "connection and request limits must be positive.")

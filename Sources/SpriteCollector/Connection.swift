@@ -56,7 +56,16 @@ final class Connection {
         return r
     }
 
-    func pendingMethods() -> [String] {
-        pending[pendingHead...].prefix(16).map(\.method)
+    /// Which waiting requests (oldest first, at most 64) are HEAD, as bits.
+    func pendingHeadMask() -> UInt64 {
+        var mask: UInt64 = 0
+        var bit: UInt64 = 1
+        var i = pendingHead
+        while i < pending.count && bit != 0 {
+            if pending[i].isHEAD { mask |= bit }
+            bit <<= 1
+            i += 1
+        }
+        return mask
     }
 }

@@ -14,6 +14,8 @@ final class EventProcessor: @unchecked Sendable {
         var http = RecordBatchBuilder(schema: Schemas.httpEvents, capacity: 256)
         var connRows = RecordBatchBuilder(schema: Schemas.connStats, capacity: 64)
         var stats = CollectorStats()
+        /// Reused buffer for building JSON text.
+        var scratch: [UInt8] = []
         /// Traced processes and the ones not yet sampled for process_stats.
         var processes: [UInt32: UPID] = [:]
         var newProcesses: Set<UInt32> = []
@@ -169,7 +171,7 @@ final class EventProcessor: @unchecked Sendable {
                 }
             }
         } else {
-            c.responses.setPendingMethods(c.pendingMethods())
+            c.responses.setPendingHeads(c.pendingHeadMask())
             var msgs = c.responses.feed(bytes, timestamp: time)
             if gap > 0 { msgs += c.responses.skip(gap, timestamp: time) }
             for m in msgs { matchResponse(m, c, &s) }
@@ -202,26 +204,55 @@ final class EventProcessor: @unchecked Sendable {
         s.http.append(c.encrypted, to: 7)
         s.http.append(Int64(response.major), to: 8)
         s.http.append(Int64(response.minor), to: 9)
-        let ct = response.header("content-type")?.lowercased() ?? ""
-        s.http.append(Int64(ct.contains("grpc") ? 2 : ct.contains("json") ? 1 : 0), to: 10)
-        s.http.append(request.headersJSON, to: 11)
-        s.http.append(request.method, to: 12)
-        s.http.append(request.target, to: 13)
-        s.http.append(Self.bodyText(request, limit: b), to: 14)
+        let contentType: Int64 = response.header("content-type", contains: "grpc") ? 2
+            : response.header("content-type", contains: "json") ? 1 : 0
+        s.http.append(contentType, to: 10)
+        Self.appendHeadersJSON(request, column: 11, &s)
+        request.withBytes(request.word) { Self.appendText($0, column: 12, &s) }
+        request.withBytes(request.targetRange) { Self.appendText($0, column: 13, &s) }
+        Self.appendBody(request, limit: b, column: 14, &s)
         s.http.append(Int64(request.bodySize), to: 15)
-        s.http.append(response.headersJSON, to: 16)
+        Self.appendHeadersJSON(response, column: 16, &s)
         s.http.append(Int64(response.status), to: 17)
-        s.http.append(response.reason, to: 18)
-        s.http.append(Self.bodyText(response, limit: b), to: 19)
+        response.withBytes(response.word) { Self.appendText($0, column: 18, &s) }
+        Self.appendBody(response, limit: b, column: 19, &s)
         s.http.append(Int64(response.bodySize), to: 20)
         s.http.append(Int64(response.endTime >= request.startTime ? response.endTime - request.startTime : 0), to: 21)
         s.http.finishRow()
     }
 
+    private static func appendHeadersJSON(_ m: HTTPMessage, column: Int, _ s: inout State) {
+        s.scratch.removeAll(keepingCapacity: true)
+        m.writeHeadersJSON(into: &s.scratch)
+        s.scratch.withUnsafeBufferPointer { s.http.append(utf8: $0, to: column) }
+    }
+
+    /// Appends bytes as a string: copied as they are when ASCII, otherwise decoded (invalid
+    /// UTF-8 becomes U+FFFD) so the column only ever holds valid UTF-8.
+    private static func appendText(_ bytes: UnsafeBufferPointer<UInt8>, column: Int, _ s: inout State) {
+        var ascii = true
+        for c in bytes where c >= 0x80 { ascii = false; break }
+        if ascii {
+            s.http.append(utf8: bytes, to: column)
+        } else {
+            s.http.append(String(decoding: bytes, as: UTF8.self), to: column)
+        }
+    }
+
+    private static func appendBody(_ m: HTTPMessage, limit: Int, column: Int, _ s: inout State) {
+        if m.body.isEmpty {
+            s.http.append(utf8: UnsafeBufferPointer(start: nil, count: 0), to: column)
+        } else if m.header("content-encoding", equals: "gzip") || m.header("content-encoding", equals: "deflate") {
+            s.http.append(bodyText(m, limit: limit), to: column)
+        } else {
+            m.body.withUnsafeBufferPointer { appendText($0, column: column, &s) }
+        }
+    }
+
     /// The body as text: gzip/deflate inflated when it was captured whole.
     static func bodyText(_ m: HTTPMessage, limit: Int) -> String {
         var body = m.body
-        if !m.bodyTruncated, let enc = m.header("content-encoding")?.lowercased(), enc == "gzip" || enc == "deflate",
+        if !m.bodyTruncated, m.header("content-encoding", equals: "gzip") || m.header("content-encoding", equals: "deflate"),
            let inflated = Gzip.inflate(body, limit: limit) {
             body = inflated
         }

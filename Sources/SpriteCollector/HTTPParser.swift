@@ -23,9 +23,9 @@ struct HTTPParser: Sendable {
     let maxHeaderBytes: Int
     let maxBufferBytes: Int
 
-    /// Methods of the requests still waiting for responses, oldest first (responses mode): a
-    /// response to HEAD has no body. Set by the connection before feeding.
-    var pendingMethods: [String] = []
+    /// Which of the requests still waiting for responses, oldest first, are HEAD (bit i: the
+    /// i-th; responses mode): a response to HEAD has no body. Set by the connection before feeding.
+    private var pendingHeads: UInt64 = 0
     /// Messages that could not be parsed (each entry into resynchronisation counts once).
     private(set) var errors = 0
 
@@ -47,11 +47,19 @@ struct HTTPParser: Sendable {
     /// Whether the parser is between messages with nothing buffered.
     var isIdle: Bool { state == .headers && start == buffer.count }
 
-    /// Resets the count of responses matched against ``pendingMethods``.
-    mutating func setPendingMethods(_ methods: [String]) {
-        pendingMethods = methods
-        // A final response whose head was parsed earlier but is still in progress owns methods[0].
+    /// Sets which waiting requests (oldest first, at most 64) are HEAD, and resets the count of
+    /// responses matched against them.
+    mutating func setPendingHeads(_ mask: UInt64) {
+        pendingHeads = mask
+        // A final response whose head was parsed earlier but is still in progress owns the first.
         if let c = current, c.status >= 200 || c.status < 100 { finalResponses = 1 } else { finalResponses = 0 }
+    }
+
+    /// ``setPendingHeads(_:)`` from the methods of the waiting requests, oldest first.
+    mutating func setPendingMethods(_ methods: [String]) {
+        var mask: UInt64 = 0
+        for (i, m) in methods.prefix(64).enumerated() where m == "HEAD" { mask |= 1 << UInt64(i) }
+        setPendingHeads(mask)
     }
 
     /// Feeds bytes that follow the previous ones; returns the messages they complete.
@@ -227,13 +235,14 @@ struct HTTPParser: Sendable {
         }
         headerScan = 0
         let startTime = bufferStartTime
-        guard var message = parseHeadLines(buffer[start..<end]) else { enterResync(); return false }
+        guard var message = parseHeadLines(Array(buffer[start..<end])) else { enterResync(); return false }
         message.startTime = startTime
         start = end + 4
         current = message
         // Body framing.
-        let chunked = message.header("transfer-encoding")?.lowercased().contains("chunked") ?? false
-        let length = message.header("content-length").map { Int($0.trimmingCharacters()) }
+        let chunked = message.header("transfer-encoding", contains: "chunked")
+        var length: Int?? = nil
+        if let i = message.fieldIndex("content-length") { length = .some(Self.decimal(message, field: i)) }
         if case .some(.none) = length { enterResync(); return false }
         switch mode {
         case .requests:
@@ -244,7 +253,7 @@ struct HTTPParser: Sendable {
             let interim = message.status >= 100 && message.status < 200
             var isHead = false
             if !interim {
-                if finalResponses < pendingMethods.count { isHead = pendingMethods[finalResponses] == "HEAD" }
+                if finalResponses < 64 { isHead = pendingHeads & (1 << UInt64(finalResponses)) != 0 }
                 finalResponses += 1
             }
             if interim || isHead || message.status == 204 || message.status == 304 { complete(timestamp: timestamp, into: &out) }
@@ -255,55 +264,94 @@ struct HTTPParser: Sendable {
         return true
     }
 
-    private func parseHeadLines(_ head: ArraySlice<UInt8>) -> HTTPMessage? {
-        var lines: [ArraySlice<UInt8>] = []
-        var lineStart = head.startIndex
-        var i = head.startIndex
-        while i < head.endIndex {
-            if head[i] == 13, i + 1 < head.endIndex, head[i + 1] == 10 {
-                lines.append(head[lineStart..<i])
-                i += 2
-                lineStart = i
-            } else {
-                i += 1
+    /// Locates the start line's parts and the header fields of `head` (no allocation per field).
+    private func parseHeadLines(_ head: [UInt8]) -> HTTPMessage? {
+        head.withUnsafeBufferPointer { h -> HTTPMessage? in
+            let n = h.count
+            var lineEnd = 0
+            while lineEnd + 1 < n && !(h[lineEnd] == 13 && h[lineEnd + 1] == 10) { lineEnd += 1 }
+            if lineEnd + 1 >= n { lineEnd = n }
+            // Start line: up to two separating spaces.
+            var sp1 = 0
+            while sp1 < lineEnd && h[sp1] != 32 { sp1 += 1 }
+            guard sp1 < lineEnd else { return nil }
+            var sp2 = sp1 + 1
+            while sp2 < lineEnd && h[sp2] != 32 { sp2 += 1 }
+            var word = 0..<0, target = 0..<0
+            var status = 0
+            let version: (Int, Int)
+            switch mode {
+            case .requests:
+                guard sp2 < lineEnd, let v = Self.version(h, sp2 + 1..<lineEnd), Self.isMethod(h, 0..<sp1) else { return nil }
+                version = v
+                word = 0..<sp1
+                target = sp1 + 1..<sp2
+            case .responses:
+                guard let v = Self.version(h, 0..<sp1), sp2 - sp1 - 1 == 3 else { return nil }
+                version = v
+                for i in sp1 + 1..<sp2 {
+                    guard (48...57).contains(h[i]) else { return nil }
+                    status = status * 10 + Int(h[i] - 48)
+                }
+                word = sp2 < lineEnd ? sp2 + 1..<lineEnd : lineEnd..<lineEnd
             }
-        }
-        lines.append(head[lineStart..<head.endIndex])
-        guard let first = lines.first else { return nil }
-        let parts = first.split(separator: 32, maxSplits: 2, omittingEmptySubsequences: false)
-        var m: HTTPMessage
-        switch mode {
-        case .requests:
-            guard parts.count == 3, let v = Self.version(parts[2]) else { return nil }
-            m = HTTPMessage(kind: .request)
-            m.method = String(decoding: parts[0], as: UTF8.self)
-            m.target = String(decoding: parts[1], as: UTF8.self)
-            guard Self.methods.contains(m.method) else { return nil }
-            (m.major, m.minor) = v
-        case .responses:
-            guard parts.count >= 2, let v = Self.version(parts[0]), parts[1].count == 3,
-                  let status = Int(String(decoding: parts[1], as: UTF8.self)) else { return nil }
-            m = HTTPMessage(kind: .response)
-            (m.major, m.minor) = v
+            var fields: [HTTPMessage.Field] = []
+            var i = lineEnd + 2
+            while i < n {
+                var end = i
+                while end + 1 < n && !(h[end] == 13 && h[end + 1] == 10) { end += 1 }
+                if end + 1 >= n { end = n }
+                var colon = i
+                while colon < end && h[colon] != 58 { colon += 1 }
+                guard colon < end else { return nil }
+                var vs = colon + 1, ve = end
+                while vs < ve && (h[vs] == 32 || h[vs] == 9) { vs += 1 }
+                while ve > vs && (h[ve - 1] == 32 || h[ve - 1] == 9) { ve -= 1 }
+                if fields.isEmpty { fields.reserveCapacity(8) }
+                fields.append(HTTPMessage.Field(nameStart: Int32(i), nameEnd: Int32(colon), valueStart: Int32(vs), valueEnd: Int32(ve)))
+                i = end + 2
+            }
+            var m = HTTPMessage(kind: mode == .requests ? .request : .response, head: head, fields: fields, word: word, target: target)
+            (m.major, m.minor) = version
             m.status = status
-            m.reason = parts.count == 3 ? String(decoding: parts[2], as: UTF8.self) : ""
+            return m
         }
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: 58) else { return nil }
-            let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
-            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters()
-            m.headers.append((name, value))
-        }
-        return m
     }
 
     static let methods: Set<String> = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "TRACE", "CONNECT"]
+    private static let methodBytes: [[UInt8]] = methods.sorted().map { Array($0.utf8) }
 
-    private static func version(_ s: ArraySlice<UInt8>) -> (Int, Int)? {
-        let a = Array(s)
-        guard a.count == 8, a.starts(with: Array("HTTP/".utf8)), a[6] == 46,
-              (48...57).contains(a[5]), (48...57).contains(a[7]) else { return nil }
-        return (Int(a[5] - 48), Int(a[7] - 48))
+    private static func isMethod(_ h: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+        for m in methodBytes where m.count == r.count {
+            var i = 0
+            while i < m.count && h[r.lowerBound + i] == m[i] { i += 1 }
+            if i == m.count { return true }
+        }
+        return false
+    }
+
+    /// `HTTP/d.d` at `r` as (major, minor).
+    private static func version(_ h: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> (Int, Int)? {
+        guard r.count == 8 else { return nil }
+        let b = r.lowerBound
+        guard h[b] == 72, h[b + 1] == 84, h[b + 2] == 84, h[b + 3] == 80, h[b + 4] == 47, h[b + 6] == 46,
+              (48...57).contains(h[b + 5]), (48...57).contains(h[b + 7]) else { return nil }
+        return (Int(h[b + 5] - 48), Int(h[b + 7] - 48))
+    }
+
+    /// The value of field `i` as a non-negative decimal, or nil when it is not one.
+    private static func decimal(_ m: HTTPMessage, field i: Int) -> Int? {
+        let f = m.fields[i]
+        let r = Int(f.valueStart)..<Int(f.valueEnd)
+        guard !r.isEmpty, r.count <= 18 else { return nil }
+        return m.withBytes(r) { b in
+            var v = 0
+            for c in b {
+                guard (48...57).contains(c) else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            return v
+        }
     }
 
     private static func chunkSize(_ line: ArraySlice<UInt8>) -> Int? {
@@ -328,8 +376,7 @@ struct HTTPParser: Sendable {
     /// Whether `bytes` can begin a message of this direction (a known method or `HTTP/1.`).
     /// With `partial`, a prefix of such a beginning also counts.
     static func startsMessage(_ bytes: UnsafeRawBufferPointer, mode: Mode, partial: Bool = false) -> Bool {
-        let candidates: [[UInt8]] = mode == .requests ? requestPrefixes : [Array("HTTP/1.".utf8)]
-        for c in candidates {
+        for c in mode == .requests ? requestPrefixes : responsePrefixes {
             let n = min(c.count, bytes.count)
             if n < c.count && !partial { continue }
             var match = true
@@ -340,6 +387,7 @@ struct HTTPParser: Sendable {
     }
 
     private static let requestPrefixes: [[UInt8]] = methods.sorted().map { Array(($0 + " ").utf8) }
+    private static let responsePrefixes: [[UInt8]] = [Array("HTTP/1.".utf8)]
 }
 
 extension String {

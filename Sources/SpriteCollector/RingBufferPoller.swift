@@ -15,12 +15,16 @@ final class RingBufferPoller: @unchecked Sendable {
     private let stopFlag = Atomic<Bool>(false)
     private let logger: Logger
     private let housekeeping: @Sendable () -> Void
+    private let pollMilliseconds: Int32
     private var thread: pthread_t = pthread_t()
     private var started = false
 
-    /// `housekeeping` runs on the polling thread after every poll (at least every 100 ms), so
-    /// periodic work never depends on the cooperative thread pool being free.
-    init(mapFD: Int32, processor: EventProcessor, logger: Logger, housekeeping: @escaping @Sendable () -> Void) throws(CollectorError) {
+    /// `housekeeping` runs on the polling thread after every poll (every `pollInterval` at most),
+    /// so periodic work never depends on the cooperative thread pool being free.
+    init(mapFD: Int32, processor: EventProcessor, pollInterval: Duration, logger: Logger,
+         housekeeping: @escaping @Sendable () -> Void) throws(CollectorError) {
+        let ms = pollInterval.components.seconds * 1000 + pollInterval.components.attoseconds / 1_000_000_000_000_000
+        self.pollMilliseconds = Int32(clamping: max(1, ms))
         self.processor = processor
         self.logger = logger
         self.housekeeping = housekeeping
@@ -49,11 +53,14 @@ final class RingBufferPoller: @unchecked Sendable {
 
     private func loop() {
         while !stopFlag.load(ordering: .relaxed) {
-            let rc = ring_buffer__poll(ring, 100)
+            // Returns early only when the kernel forces a wakeup (the ring is filling up); events
+            // committed without a wakeup are drained by the consume that follows.
+            let rc = ring_buffer__poll(ring, pollMilliseconds)
             if rc < 0 && rc != -EINTR {
                 logger.error("ring buffer poll failed", metadata: ["errno": "\(-rc)"])
                 break
             }
+            _ = ring_buffer__consume(ring)
             housekeeping()
         }
         // Drain what is left so nothing queued before detaching is lost.

@@ -22,6 +22,11 @@ struct sprite_config {
     /// Payload bytes copied per event, at most SPRITE_MAX_CAPTURE; the rest of a syscall's
     /// bytes are reported as a gap (length > captured).
     __u32 capture_limit;
+    /// Ring-buffer bytes waiting before an event wakes the consumer; below it events are
+    /// committed with BPF_RB_NO_WAKEUP and user space finds them at its next poll. 0: wake on
+    /// every event.
+    __u32 wakeup_bytes;
+    __u32 reserved;
 };
 
 enum sprite_event_kind {
@@ -108,9 +113,11 @@ struct sprite_data_header {
 
 #ifdef __bpf__
 /// The data event as the BPF side builds it (user space reads the header and the bytes after it).
+/// Twice the largest capture, so gathering iovecs at an offset below SPRITE_MAX_CAPTURE with a
+/// length of at most SPRITE_MAX_CAPTURE stays inside it (what the verifier can check).
 struct sprite_data_event {
     struct sprite_data_header d;
-    __u8 data[SPRITE_MAX_CAPTURE];
+    __u8 data[2 * SPRITE_MAX_CAPTURE];
 };
 #endif
 
