@@ -4,6 +4,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
 #include "sprite_bpf.h"
 #include "protocol_infer.h"
 #include "tls_hook.h"
@@ -19,7 +20,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define S_IFSOCK 0140000
 #define MAX_INFER_ATTEMPTS 8
 
-enum io_kind { IO_PLAIN = 0, IO_IOVEC = 1, IO_SIZE_ONLY = 2 };
+enum io_kind { IO_PLAIN = 0, IO_IOVEC = 1, IO_SIZE_ONLY = 2, IO_MSG = 3 };
 
 /// Set by user space before load.
 const volatile struct sprite_config sprite_config SEC(".rodata.config") = {
@@ -50,12 +51,6 @@ struct io_args {
     __u32 direction;
 };
 
-struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, 16384);
-    __type(key, __u64);  // pid_tgid
-    __type(value, struct io_args);
-} active_io SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
@@ -235,18 +230,6 @@ int exit_accept4(struct trace_event_raw_sys_exit *ctx) { return exit_accept(ctx)
 
 // ---- data ----
 
-static __always_inline int enter_io(__u32 fd, __u64 buf, __u32 iovcnt, __u16 kind, __u16 syscall, __u32 direction) {
-    __u64 id = bpf_get_current_pid_tgid();
-    __u32 tgid = id >> 32;
-    if (tgid == self_tgid) return 0;
-    __u64 key = conn_key(tgid, fd);
-    if (!bpf_map_lookup_elem(&conn_info, &key)) return 0;
-    tls_note_syscall_fd(id, fd);
-    struct io_args a = {.buf = buf, .fd = fd, .kind = kind, .syscall = syscall, .iovcnt = iovcnt, .direction = direction};
-    bpf_map_update_elem(&active_io, &id, &a, BPF_ANY);
-    return 0;
-}
-
 static __always_inline void emit_data(struct sprite_conn_info *info, __u32 direction, __u64 position,
                                       __u64 ptr, __u32 len, __u16 syscall) {
     struct sprite_data_event *ev = scratch_event();
@@ -270,6 +253,9 @@ static __always_inline void emit_data(struct sprite_conn_info *info, __u32 direc
     count(SPRITE_COUNTER_DATA_EVENTS);
     __u64 size = offsetof(struct sprite_data_event, data) + n;
     if (size > sizeof(*ev)) return;
+    // Stamped after the payload copy, right before the commit: events from different CPUs then
+    // reach the ring in (nearly) timestamp order.
+    ev->d.hdr.timestamp_ns = bpf_ktime_get_ns();
     if (bpf_ringbuf_output(&events, ev, size, wakeup_flags()) != 0) count(SPRITE_COUNTER_RINGBUF_DROPS);
 }
 
@@ -314,20 +300,50 @@ static __always_inline void emit_iovec(struct sprite_conn_info *info, const stru
     count(SPRITE_COUNTER_DATA_EVENTS);
     __u64 size = offsetof(struct sprite_data_event, data) + (copied & (2 * SPRITE_MAX_CAPTURE - 1));
     if (size > sizeof(*ev)) return;
+    // Stamped after the payload copy, right before the commit: events from different CPUs then
+    // reach the ring in (nearly) timestamp order.
+    ev->d.hdr.timestamp_ns = bpf_ktime_get_ns();
     if (bpf_ringbuf_output(&events, ev, size, wakeup_flags()) != 0) count(SPRITE_COUNTER_RINGBUF_DROPS);
 }
 
-static __always_inline int exit_io(struct trace_event_raw_sys_exit *ctx) {
-    __u64 id = bpf_get_current_pid_tgid();
-    struct io_args *ap = bpf_map_lookup_elem(&active_io, &id);
-    if (!ap) return 0;
-    struct io_args a = *ap;
-    bpf_map_delete_elem(&active_io, &id);
+struct msghdr_user {
+    __u64 name;
+    __u32 namelen;
+    __u32 pad;
+    __u64 iov;
+    __u64 iovlen;
+};
+
+/// A transfer finished. The syscall's arguments are read back from the task's saved user
+/// registers (`bpf_task_pt_regs`; read/write-style syscalls leave them untouched), so no enter
+/// program has to run and stash them: one program and one map lookup per call, and calls on fds
+/// that are not traced connections cost only that lookup.
+static __always_inline int exit_io(struct trace_event_raw_sys_exit *ctx, __u16 kind, __u16 syscall, __u32 direction) {
     long ret = ctx->ret;
-    if (ret <= 0) return 0;
-    __u64 key = conn_key(id >> 32, a.fd);
+    __u64 id = bpf_get_current_pid_tgid();
+    __u32 tgid = id >> 32;
+    if (tgid == self_tgid) return 0;
+    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+    __u32 fd = (__u32)PT_REGS_PARM1_SYSCALL(regs);
+    __u64 key = conn_key(tgid, fd);
     struct sprite_conn_info *info = bpf_map_lookup_elem(&conn_info, &key);
     if (!info) return 0;
+    // Still inside the SSL call that made it (its return probe fires later), failed or not.
+    tls_note_syscall_fd(id, fd);
+    if (ret <= 0) return 0;
+    struct io_args a = {.fd = fd, .kind = kind, .syscall = syscall, .direction = direction};
+    if (kind == IO_PLAIN) {
+        a.buf = PT_REGS_PARM2_SYSCALL(regs);
+    } else if (kind == IO_IOVEC) {
+        a.buf = PT_REGS_PARM2_SYSCALL(regs);
+        a.iovcnt = (__u32)PT_REGS_PARM3_SYSCALL(regs);
+    } else if (kind == IO_MSG) {
+        struct msghdr_user m = {};
+        if (bpf_probe_read_user(&m, sizeof(m), (const void *)PT_REGS_PARM2_SYSCALL(regs)) != 0) return 0;
+        a.kind = IO_IOVEC;
+        a.buf = m.iov;
+        a.iovcnt = m.iovlen;
+    }
     __u32 len = ret;
     __u64 position = a.direction == SPRITE_DIR_EGRESS
         ? __sync_fetch_and_add(&info->bytes_sent, len)
@@ -369,58 +385,19 @@ static __always_inline int exit_io(struct trace_event_raw_sys_exit *ctx) {
     return 0;
 }
 
-#define PLAIN_IO(name, dir, nr)                                                        \
-    SEC("tracepoint/syscalls/sys_enter_" #name)                                      \
-    int enter_##name(struct trace_event_raw_sys_enter *ctx) {                         \
-        return enter_io(ctx->args[0], ctx->args[1], 0, IO_PLAIN, nr, dir);           \
-    }                                                                                 \
+#define EXIT_IO(name, kind, dir, nr)                                                  \
     SEC("tracepoint/syscalls/sys_exit_" #name)                                       \
-    int exit_##name(struct trace_event_raw_sys_exit *ctx) { return exit_io(ctx); }
+    int exit_##name(struct trace_event_raw_sys_exit *ctx) { return exit_io(ctx, kind, nr, dir); }
 
-#define IOVEC_IO(name, dir, nr)                                                        \
-    SEC("tracepoint/syscalls/sys_enter_" #name)                                      \
-    int enter_##name(struct trace_event_raw_sys_enter *ctx) {                         \
-        return enter_io(ctx->args[0], ctx->args[1], ctx->args[2], IO_IOVEC, nr, dir); \
-    }                                                                                 \
-    SEC("tracepoint/syscalls/sys_exit_" #name)                                       \
-    int exit_##name(struct trace_event_raw_sys_exit *ctx) { return exit_io(ctx); }
-
-PLAIN_IO(read, SPRITE_DIR_INGRESS, 0)
-PLAIN_IO(write, SPRITE_DIR_EGRESS, 1)
-PLAIN_IO(recvfrom, SPRITE_DIR_INGRESS, 45)
-PLAIN_IO(sendto, SPRITE_DIR_EGRESS, 44)
-IOVEC_IO(readv, SPRITE_DIR_INGRESS, 19)
-IOVEC_IO(writev, SPRITE_DIR_EGRESS, 20)
-
-struct msghdr_user {
-    __u64 name;
-    __u32 namelen;
-    __u32 pad;
-    __u64 iov;
-    __u64 iovlen;
-};
-
-static __always_inline int enter_msg(struct trace_event_raw_sys_enter *ctx, __u16 nr, __u32 dir) {
-    struct msghdr_user m = {};
-    if (bpf_probe_read_user(&m, sizeof(m), (const void *)ctx->args[1]) != 0) return 0;
-    return enter_io(ctx->args[0], m.iov, m.iovlen, IO_IOVEC, nr, dir);
-}
-
-SEC("tracepoint/syscalls/sys_enter_sendmsg")
-int enter_sendmsg(struct trace_event_raw_sys_enter *ctx) { return enter_msg(ctx, 46, SPRITE_DIR_EGRESS); }
-SEC("tracepoint/syscalls/sys_exit_sendmsg")
-int exit_sendmsg(struct trace_event_raw_sys_exit *ctx) { return exit_io(ctx); }
-SEC("tracepoint/syscalls/sys_enter_recvmsg")
-int enter_recvmsg(struct trace_event_raw_sys_enter *ctx) { return enter_msg(ctx, 47, SPRITE_DIR_INGRESS); }
-SEC("tracepoint/syscalls/sys_exit_recvmsg")
-int exit_recvmsg(struct trace_event_raw_sys_exit *ctx) { return exit_io(ctx); }
-
-SEC("tracepoint/syscalls/sys_enter_sendfile64")
-int enter_sendfile64(struct trace_event_raw_sys_enter *ctx) {
-    return enter_io(ctx->args[0], 0, 0, IO_SIZE_ONLY, 40, SPRITE_DIR_EGRESS);
-}
-SEC("tracepoint/syscalls/sys_exit_sendfile64")
-int exit_sendfile64(struct trace_event_raw_sys_exit *ctx) { return exit_io(ctx); }
+EXIT_IO(read, IO_PLAIN, SPRITE_DIR_INGRESS, 0)
+EXIT_IO(write, IO_PLAIN, SPRITE_DIR_EGRESS, 1)
+EXIT_IO(recvfrom, IO_PLAIN, SPRITE_DIR_INGRESS, 45)
+EXIT_IO(sendto, IO_PLAIN, SPRITE_DIR_EGRESS, 44)
+EXIT_IO(readv, IO_IOVEC, SPRITE_DIR_INGRESS, 19)
+EXIT_IO(writev, IO_IOVEC, SPRITE_DIR_EGRESS, 20)
+EXIT_IO(sendmsg, IO_MSG, SPRITE_DIR_EGRESS, 46)
+EXIT_IO(recvmsg, IO_MSG, SPRITE_DIR_INGRESS, 47)
+EXIT_IO(sendfile64, IO_SIZE_ONLY, SPRITE_DIR_EGRESS, 40)
 
 // ---- close and exit ----
 

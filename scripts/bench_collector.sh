@@ -93,7 +93,6 @@ overhead() {
     pct=$(python3 -c "print(f'{($t1-$t0)/$tck/$DURATION*100:.1f}')")
     us=$(python3 -c "print(f'{($t1-$t0)/$tck*1e6/max(1,$n):.2f}')")
     echo "$1,with,$rps,$p99,$pct,$us"; rows+=("with $rps $p99 $pct $us")
-    echo "  collector: $(collector_stats)" >&2
     stop_collector
   }
   measure_without() {
@@ -113,7 +112,8 @@ b_rps, w_rps = med([x[0] for x in w["without"]]), med([x[0] for x in w["with"]])
 b_p99, w_p99 = med([x[1] for x in w["without"]]), med([x[1] for x in w["with"]])
 print(f"median rps without {b_rps:.0f}, with {w_rps:.0f}: throughput ratio {w_rps/b_rps:.3f} (target >= 0.97)")
 print(f"median p99 without {b_p99:.2f} ms, with {w_p99:.2f} ms: p99 ratio {w_p99/b_p99:.3f} (target <= 1.10)")
-print(f"collector CPU while traced: median {med([x[2] for x in w[\"with\"]]):.1f}% of one CPU, {med([x[3] for x in w[\"with\"]]):.2f} us per request")
+cpu, us = med([x[2] for x in w["with"]]), med([x[3] for x in w["with"]])
+print(f"collector process CPU while traced: median {cpu:.1f}% of one CPU, {us:.2f} us per request")
 '
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ "${BPF_STATS:-0}" = 1 ]; then bpf_stats; fi

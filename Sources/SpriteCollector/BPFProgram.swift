@@ -20,8 +20,7 @@ final class BPFProgram: @unchecked Sendable {
     let tlsCallsFD: Int32
     /// Programs that may fail to attach without failing the start (older kernels lack them).
     static let optionalPrograms: Set<String> = [
-        "enter_sendfile64", "exit_sendfile64", "enter_readv", "exit_readv", "enter_writev", "exit_writev",
-        "enter_sendmsg", "exit_sendmsg", "enter_recvmsg", "exit_recvmsg", "exit_accept_", "process_exit",
+        "exit_sendfile64", "exit_readv", "exit_writev", "exit_sendmsg", "exit_recvmsg", "exit_accept_", "process_exit",
     ]
 
     init(configuration: CollectorConfiguration, logger: Logger) throws(CollectorError) {

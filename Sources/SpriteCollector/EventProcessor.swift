@@ -16,6 +16,8 @@ final class EventProcessor: @unchecked Sendable {
         var stats = CollectorStats()
         /// Reused buffer for building JSON text.
         var scratch: [UInt8] = []
+        /// `time_` of the last http_events row.
+        var lastRowTime: Int64 = .min
         /// Traced processes and the ones not yet sampled for process_stats.
         var processes: [UInt32: UPID] = [:]
         var newProcesses: Set<UInt32> = []
@@ -194,7 +196,7 @@ final class EventProcessor: @unchecked Sendable {
 
     private func appendHTTPRow(request: HTTPMessage, response: HTTPMessage, _ c: Connection, _ s: inout State) {
         let b = configuration.bodyLimit
-        s.http.append(clocks.wallClock(response.endTime), to: 0)
+        s.http.append(Self.rowTime(clocks.wallClock(response.endTime), &s), to: 0)
         s.http.append(c.upid.value, to: 1)
         s.http.append(c.remoteAddr, to: 2)
         s.http.append(Int64(c.remotePort), to: 3)
@@ -219,6 +221,20 @@ final class EventProcessor: @unchecked Sendable {
         s.http.append(Int64(response.bodySize), to: 20)
         s.http.append(Int64(response.endTime >= request.startTime ? response.endTime - request.startTime : 0), to: 21)
         s.http.finishRow()
+    }
+
+    /// Largest backwards step of `time_` smoothed out between consecutive rows (1 ms).
+    static let reorderWindow: Int64 = 1_000_000
+
+    /// The row time, kept non-decreasing across rows when it is at most ``reorderWindow`` behind
+    /// the previous row. Events reach the ring buffer in commit order, which across CPUs can
+    /// differ from timestamp order by the time one event takes to copy its payload (typically
+    /// under a microsecond); a batch out of time order would have to be sorted, every column
+    /// gathered, when the table appends it. Larger inversions keep their exact time.
+    private static func rowTime(_ t: Int64, _ s: inout State) -> Int64 {
+        if t < s.lastRowTime && s.lastRowTime - t <= reorderWindow { return s.lastRowTime }
+        s.lastRowTime = t
+        return t
     }
 
     private static func appendHeadersJSON(_ m: HTTPMessage, column: Int, _ s: inout State) {
@@ -296,7 +312,12 @@ final class EventProcessor: @unchecked Sendable {
     func takeBatches() -> [RecordBatch] {
         withState { s in
             var out: [RecordBatch] = []
-            if s.http.count > 0 { out.append(s.http.finish()) }
+            if s.http.count > 0 {
+                // Start the next batch with room for as many rows, so appends never regrow.
+                let rows = s.http.count
+                out.append(s.http.finish())
+                s.http = RecordBatchBuilder(schema: Schemas.httpEvents, capacity: max(256, rows))
+            }
             if s.connRows.count > 0 { out.append(s.connRows.finish()) }
             return out
         }

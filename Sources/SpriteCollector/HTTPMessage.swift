@@ -212,9 +212,11 @@ enum JSONText {
     /// are not valid UTF-8 become U+FFFD, so the output is always valid JSON text.
     static func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], open: Bool, close: Bool) {
         if open { out.append(34) }
-        var ascii = true
-        for b in bytes where b >= 0x80 { ascii = false; break }
-        if ascii {
+        var plain = true
+        for b in bytes where b >= 0x80 || b < 0x20 || b == 34 || b == 92 { plain = false; break }
+        if plain {
+            out.append(contentsOf: bytes)
+        } else if !bytes.contains(where: { $0 >= 0x80 }) {
             for b in bytes { appendEscaped(b, to: &out) }
         } else {
             for u in String(decoding: bytes, as: UTF8.self).utf8 { appendEscaped(u, to: &out) }

@@ -222,11 +222,16 @@ struct HTTPParser: Sendable {
         }
         if !ok { enterResync(); return false }
         // Find the blank line ending the head.
-        var i = max(start, headerScan)
-        var headEnd: Int?
-        while i + 3 < buffer.count {
-            if buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 { headEnd = i; break }
-            i += 1
+        let from = max(start, headerScan)
+        let headEnd: Int? = buffer.withUnsafeBufferPointer { b in
+            var i = from
+            while i + 3 < b.count {
+                // A CRLFCRLF starting at i...i+3 covers b[i+3] with a CR or LF: skip 4 when it is neither.
+                if b[i + 3] > 13 { i += 4; continue }
+                if b[i] == 13 && b[i + 1] == 10 && b[i + 2] == 13 && b[i + 3] == 10 { return i }
+                i += 1
+            }
+            return nil
         }
         guard let end = headEnd else {
             headerScan = max(start, buffer.count - 3)
