@@ -170,9 +170,8 @@ PY
   local script="import px
 df = px.DataFrame(table='http_events')
 df = df[px.contains(df.req_path, '/seq/')]
-df = df[df.trace_role == 2]
-df = df.groupby('req_path').agg(n=('latency', px.count))
-df = df.groupby('n').agg(paths=('req_path', px.count))
+df = df.groupby(['trace_role', 'req_path']).agg(n=('latency', px.count))
+df = df.groupby(['trace_role', 'n']).agg(paths=('req_path', px.count))
 px.display(df, 'counts')"
   local prev= now=
   for _ in $(seq 60); do
@@ -180,16 +179,21 @@ px.display(df, 'counts')"
     [ -n "$now" ] && [ "$now" = "$prev" ] && break
     prev=$now; sleep 1
   done
-  echo "server-side rows per distinct /seq path (n,paths):"; echo "$now"
-  echo "collector (events, drops, parse_errors, message): $(collector_stats)"
+  echo "rows per distinct /seq path (trace_role,n,paths; 1 = client h2load, 2 = server nginx):"; echo "$now"
+  # The collector writes its counters every 10 s: wait for a row written after the run.
+  for _ in $(seq 120); do [ "$(collector_stats | cut -d, -f4)" != started ] && break; sleep 0.1; done
+  echo "collector so far (events, drops, parse_errors, message): $(collector_stats)"
   stop_collector
   echo "$now" | python3 -c '
 import sys
-n = int(sys.argv[1]); paths = 0; rows = 0; once = 0
+n = int(sys.argv[1]); out = {1: [0, 0, 0], 2: [0, 0, 0]}
 for line in sys.stdin:
     if not line.strip(): continue
-    k, c = map(int, line.split(",")); paths += c; rows += k * c; once += c if k == 1 else 0
-print(f"distinct /seq paths in http_events (server side): {paths} of {n}; exactly once: {once}; rows: {rows}")
+    role, k, c = map(int, line.split(","))
+    o = out.setdefault(role, [0, 0, 0]); o[0] += c; o[1] += k * c; o[2] += c if k == 1 else 0
+for role, name in ((2, "server"), (1, "client")):
+    paths, rows, once = out[role]
+    print(f"{name} side: {paths} of {n} distinct /seq paths in http_events, {once} exactly once, {rows} rows")
 ' "$SEQ_N"
 }
 
