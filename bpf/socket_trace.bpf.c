@@ -72,10 +72,10 @@ struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, 1024);
     __type(key, __u32);
-    __type(value, struct sprite_data_event);
+    __type(value, struct sprite_gather_event);
 } scratch SEC(".maps");
 
-static __always_inline struct sprite_data_event *scratch_event(void) {
+static __always_inline struct sprite_gather_event *scratch_event(void) {
     __u32 cpu = bpf_get_smp_processor_id();
     return bpf_map_lookup_elem(&scratch, &cpu);
 }
@@ -94,15 +94,7 @@ struct {
     __type(value, __u64);
 } generation SEC(".maps");
 
-/// Ring-buffer notification policy: user space polls the ring on a short timer, so events are
-/// committed without waking it (a wakeup per event costs a context switch per event), unless
-/// `wakeup_bytes` of data are waiting, when the consumer is woken at once so the ring never fills
-/// between two polls. `wakeup_bytes == 0` wakes on every event (the kernel's adaptive default).
-static __always_inline __u64 wakeup_flags(void) {
-    __u64 threshold = sprite_config.wakeup_bytes;
-    if (threshold == 0) return 0;
-    return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-}
+#include "ringbuf_wakeup.h"
 
 static __always_inline void count(__u32 which) {
     __u64 *v = bpf_map_lookup_elem(&counters, &which);
@@ -232,7 +224,7 @@ int exit_accept4(struct trace_event_raw_sys_exit *ctx) { return exit_accept(ctx)
 
 static __always_inline void emit_data(struct sprite_conn_info *info, __u32 direction, __u64 position,
                                       __u64 ptr, __u32 len, __u16 syscall) {
-    struct sprite_data_event *ev = scratch_event();
+    struct sprite_gather_event *ev = scratch_event();
     if (!ev) return;
     emit_header(&ev->d.hdr, SPRITE_EVENT_DATA, &info->id);
     ev->d.position = position;
@@ -251,7 +243,7 @@ static __always_inline void emit_data(struct sprite_conn_info *info, __u32 direc
     if (n > 0 && bpf_probe_read_user(ev->data, n, (const void *)ptr) != 0) n = 0;
     ev->d.captured = n;
     count(SPRITE_COUNTER_DATA_EVENTS);
-    __u64 size = offsetof(struct sprite_data_event, data) + n;
+    __u64 size = offsetof(struct sprite_gather_event, data) + n;
     if (size > sizeof(*ev)) return;
     // Stamped after the payload copy, right before the commit: events from different CPUs then
     // reach the ring in (nearly) timestamp order.
@@ -267,7 +259,7 @@ struct iovec_user {
 /// One data event for a whole vectored transfer: the iovecs' bytes are gathered into the per-CPU
 /// event back to back (up to the capture limit), so a writev of a header and a body is one event.
 static __always_inline void emit_iovec(struct sprite_conn_info *info, const struct io_args *a, __u64 position, __u32 len) {
-    struct sprite_data_event *ev = scratch_event();
+    struct sprite_gather_event *ev = scratch_event();
     if (!ev) return;
     emit_header(&ev->d.hdr, SPRITE_EVENT_DATA, &info->id);
     ev->d.position = position;
@@ -298,7 +290,7 @@ static __always_inline void emit_iovec(struct sprite_conn_info *info, const stru
     // Bytes past the copied prefix (capture limit, more iovecs, a failed read) are a gap.
     ev->d.captured = copied;
     count(SPRITE_COUNTER_DATA_EVENTS);
-    __u64 size = offsetof(struct sprite_data_event, data) + (copied & (2 * SPRITE_MAX_CAPTURE - 1));
+    __u64 size = offsetof(struct sprite_gather_event, data) + (copied & (2 * SPRITE_MAX_CAPTURE - 1));
     if (size > sizeof(*ev)) return;
     // Stamped after the payload copy, right before the commit: events from different CPUs then
     // reach the ring in (nearly) timestamp order.

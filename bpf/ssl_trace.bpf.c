@@ -91,6 +91,8 @@ struct {
     __type(value, struct sprite_data_event);
 } tls_scratch SEC(".maps");
 
+#include "ringbuf_wakeup.h"
+
 static __always_inline void count(__u32 which) {
     __u64 *v = bpf_map_lookup_elem(&counters, &which);
     if (v) *v += 1;
@@ -190,7 +192,7 @@ static __always_inline void tls_emit(struct sprite_conn_info *info, struct tls_s
     count(SPRITE_COUNTER_DATA_EVENTS);
     __u64 size = offsetof(struct sprite_data_event, data) + n;
     if (size > sizeof(*ev)) return;
-    if (bpf_ringbuf_output(&events, ev, size, 0) != 0) count(SPRITE_COUNTER_RINGBUF_DROPS);
+    if (bpf_ringbuf_output(&events, ev, size, wakeup_flags()) != 0) count(SPRITE_COUNTER_RINGBUF_DROPS);
 }
 
 static __always_inline int tls_return(long ret, __u32 direction) {
@@ -267,6 +269,6 @@ int tls_process_exec(void *ctx) {
     struct task_struct *task = (struct task_struct *)bpf_get_current_task();
     struct sprite_conn_id cid = {.tgid = tgid, .proc_start_ns = BPF_CORE_READ(task, group_leader, start_boottime)};
     ev->conn = cid;
-    bpf_ringbuf_submit(ev, 0);
+    bpf_ringbuf_submit(ev, wakeup_flags());
     return 0;
 }

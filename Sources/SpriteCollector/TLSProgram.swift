@@ -51,7 +51,9 @@ final class TLSProgram: @unchecked Sendable {
             if let fd = shared[name] {
                 if fd < 0 || bpf_map__reuse_fd(m, fd) != 0 { failure = "cannot share the socket tracer's map \(name)" }
             } else if name.hasSuffix(".config") {
-                var cfg = sprite_config(self_tgid: UInt32(getpid()), capture_limit: UInt32(configuration.captureLimit))
+                var cfg = sprite_config(
+                    self_tgid: UInt32(getpid()), capture_limit: UInt32(configuration.captureLimit),
+                    wakeup_bytes: UInt32(configuration.ringBufferBytes / 4), reserved: 0)
                 if bpf_map__set_initial_value(m, &cfg, MemoryLayout<sprite_config>.size) != 0 { failure = "cannot configure the TLS tracer" }
             }
         }

@@ -113,9 +113,15 @@ struct sprite_data_header {
 
 #ifdef __bpf__
 /// The data event as the BPF side builds it (user space reads the header and the bytes after it).
-/// Twice the largest capture, so gathering iovecs at an offset below SPRITE_MAX_CAPTURE with a
-/// length of at most SPRITE_MAX_CAPTURE stays inside it (what the verifier can check).
 struct sprite_data_event {
+    struct sprite_data_header d;
+    __u8 data[SPRITE_MAX_CAPTURE];
+};
+
+/// Staging area of the socket tracer: twice the largest capture, so gathering iovecs at an offset
+/// below SPRITE_MAX_CAPTURE with a length of at most SPRITE_MAX_CAPTURE stays inside it (what the
+/// verifier can check). Only the header and the `captured` bytes are sent.
+struct sprite_gather_event {
     struct sprite_data_header d;
     __u8 data[2 * SPRITE_MAX_CAPTURE];
 };
