@@ -86,7 +86,7 @@ let package = Package(
             dependencies: ["SpriteCollector", "SpriteStore", .product(name: "Logging", package: "swift-log")]
         ),
         // Measurement harness run by scripts/bench_*.py.
-        .executableTarget(name: "sprite-bench", dependencies: ["SpriteStore"]),
+        .executableTarget(name: "sprite-bench", dependencies: ["SpriteStore", "SpriteOTLP", "SpriteExport"]),
         .testTarget(name: "SpriteStoreTests", dependencies: ["SpriteStore"]),
         .testTarget(name: "SpritePxLTests", dependencies: ["SpritePxL"]),
         .testTarget(name: "SpriteEngineTests", dependencies: ["SpriteEngine", "SpriteStore"]),

@@ -3,7 +3,9 @@
 `opentelemetry-proto` package: it decodes every request (protobuf or JSON, gzip or not) with the
 generated message classes and records it.
 
-    otlp_receiver.py PORT
+    otlp_receiver.py PORT [--count-only]
+
+With --count-only (benchmarks), requests are decoded but only their item counts are recorded.
 
 GET  /records        all requests so far: [{"path", "content_type", "gzip", "bytes", "message": {...}}]
 POST /control        {"fail": [503, 503], "retry_after": "1", "partial": 2} — answer the next requests
@@ -94,8 +96,12 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as e:  # a malformed request is an error of the sender: record and refuse
             return self.reply(400, json.dumps({"error": str(e)}).encode())
         with lock:
-            records.append({"path": self.path, "content_type": ctype, "gzip": zipped, "bytes": len(body),
-                            "message": convert_ids(json_format.MessageToDict(msg, preserving_proto_field_name=True), to_hex=True)})
+            if COUNT_ONLY:
+                items = sum(len(ss.spans) for rs in msg.resource_spans for ss in rs.scope_spans) if self.path == "/v1/traces" else 0
+                records.append({"path": self.path, "gzip": zipped, "bytes": len(body), "items": items})
+            else:
+                records.append({"path": self.path, "content_type": ctype, "gzip": zipped, "bytes": len(body),
+                                "message": convert_ids(json_format.MessageToDict(msg, preserving_proto_field_name=True), to_hex=True)})
             partial, control["partial"] = control["partial"], 0
         response = response_type()
         if partial:
@@ -106,6 +112,8 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.reply(200, json_format.MessageToJson(response).encode())
 
+
+COUNT_ONLY = "--count-only" in sys.argv
 
 if __name__ == "__main__":
     server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""OTLP export benchmark: `http_events` rows exported as spans (scripts/pxl/export_http_spans.pxl)
+to the real OTLP receiver on loopback (`scripts/otlp_receiver.py --count-only`), protobuf with gzip
+off and on. Reports Sprite's encode-only rate, the end-to-end spans/s and the bytes per span on the
+wire. Release build.
+
+    scripts/bench_otlp.py [--rows 200000] [--markdown]
+"""
+import argparse, json, os, subprocess, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=200_000)
+    ap.add_argument("--markdown", action="store_true")
+    a = ap.parse_args()
+    subprocess.run(["swift", "build", "-c", "release", "--product", "sprite-bench"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    bench = os.path.join(subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                                        capture_output=True, text=True).stdout.strip(), "sprite-bench")
+    receiver = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "otlp_receiver.py"), "0", "--count-only"],
+                                stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(receiver.stdout.readline().split()[1])
+        out = json.loads(subprocess.run([bench, "otlp", "--rows", str(a.rows), "--receiver", f"http://127.0.0.1:{port}",
+                                         "--script", os.path.join(ROOT, "scripts", "pxl", "export_http_spans.pxl")],
+                                        check=True, capture_output=True, text=True).stdout)
+    finally:
+        receiver.kill()
+    rows = [
+        ("spans exported", f"{int(out['gzip_spans']):,}"),
+        ("encode only (plan + build + protobuf), spans/s", f"{out['encode_spans_per_s']:,.0f}"),
+        ("to the receiver, gzip off, spans/s", f"{out['plain_spans_per_s']:,.0f}"),
+        ("to the receiver, gzip on, spans/s", f"{out['gzip_spans_per_s']:,.0f}"),
+        ("bytes per span on the wire, gzip off", f"{out['plain_wire_bytes_per_span']:.1f}"),
+        ("bytes per span on the wire, gzip on", f"{out['gzip_wire_bytes_per_span']:.1f}"),
+    ]
+    if a.markdown:
+        print("| measure | value |\n|---|---|")
+        for k, v in rows:
+            print(f"| {k} | {v} |")
+    else:
+        for k, v in rows:
+            print(f"{k:50s} {v}")
+
+
+if __name__ == "__main__":
+    main()
