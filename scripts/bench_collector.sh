@@ -79,8 +79,12 @@ run_wrk() {  # prints "requests_per_sec p99_ms requests"
     END {print rps, p99, n}'
 }
 
+other_tracers() {  # syscall-tracepoint BPF programs attached by other processes (other collectors)
+  if command -v bpftool >/dev/null; then bpftool prog show 2>/dev/null | grep -cE "tracepoint +name (exit_read|exit_write) " || true; else echo "?"; fi
+}
+
 overhead() {
-  echo "## overhead: $(nproc) CPUs, load before: $(cut -d' ' -f1-3 /proc/loadavg), nginx on CPU $NGINX_CPU, wrk -t1 -c$CONNECTIONS on CPU $WRK_CPU, ${DURATION}s x $ROUNDS rounds"
+  echo "## overhead: $(nproc) CPUs, load before: $(cut -d' ' -f1-3 /proc/loadavg), other tracers' read/write programs attached: $(other_tracers), nginx on CPU $NGINX_CPU, wrk -t1 -c$CONNECTIONS on CPU $WRK_CPU, ${DURATION}s x $ROUNDS rounds"
   echo "round,mode,rps,p99_ms,collector_cpu_pct,collector_us_per_request"
   local rows=()
   measure_with() {
@@ -115,7 +119,7 @@ print(f"median p99 without {b_p99:.2f} ms, with {w_p99:.2f} ms: p99 ratio {w_p99
 cpu, us = med([x[2] for x in w["with"]]), med([x[3] for x in w["with"]])
 print(f"collector process CPU while traced: median {cpu:.1f}% of one CPU, {us:.2f} us per request")
 '
-  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg), other tracers' read/write programs attached: $(other_tracers)"
   if [ "${BPF_STATS:-0}" = 1 ]; then bpf_stats; fi
 }
 
@@ -144,7 +148,7 @@ PY
 }
 
 completeness() {
-  echo "## completeness: N=$SEQ_N over $SEQ_CLIENTS h2load clients, pipeline $SEQ_PIPELINE, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "## completeness: N=$SEQ_N over $SEQ_CLIENTS h2load clients, pipeline $SEQ_PIPELINE, load before: $(cut -d' ' -f1-3 /proc/loadavg), other tracers: $(other_tracers)"
   local per=$(( (SEQ_N + SEQ_CLIENTS - 1) / SEQ_CLIENTS ))
   python3 - "$work" "$port" "$SEQ_N" "$SEQ_CLIENTS" <<'PY'
 import sys

@@ -165,12 +165,11 @@ final class EventProcessor: @unchecked Sendable {
         if c.carriesRequests(direction: direction) {
             var msgs = c.requests.feed(bytes, timestamp: time)
             if gap > 0 { msgs += c.requests.skip(gap, timestamp: time) }
-            for m in msgs {
-                c.pending.append(m)
-                if c.pendingCount > configuration.maxPendingRequests {
-                    _ = c.popRequest()
-                    s.stats.unmatched += 1
-                }
+            if !msgs.isEmpty { c.pending.append(contentsOf: consume msgs) }
+            // Requests that can no longer be answered in time: the oldest go first.
+            while c.pendingCount > configuration.maxPendingRequests {
+                _ = c.popRequest()
+                s.stats.unmatched += 1
             }
         } else {
             c.responses.setPendingHeads(c.pendingHeadMask())

@@ -52,7 +52,7 @@ struct HTTPParser: Sendable {
     mutating func setPendingHeads(_ mask: UInt64) {
         pendingHeads = mask
         // A final response whose head was parsed earlier but is still in progress owns the first.
-        if let c = current, c.status >= 200 || c.status < 100 { finalResponses = 1 } else { finalResponses = 0 }
+        if let status = current?.status, status >= 200 || status < 100 { finalResponses = 1 } else { finalResponses = 0 }
     }
 
     /// ``setPendingHeads(_:)`` from the methods of the waiting requests, oldest first.
@@ -193,10 +193,9 @@ struct HTTPParser: Sendable {
     }
 
     private mutating func complete(timestamp: UInt64, into out: inout [HTTPMessage]) {
-        guard var m = current else { return }
+        guard var m = current.take() else { return }
         m.endTime = timestamp
-        out.append(m)
-        current = nil
+        out.append(consume m)
         state = .headers
         if start < buffer.count { bufferStartTime = timestamp }
     }
@@ -243,11 +242,12 @@ struct HTTPParser: Sendable {
         guard var message = parseHeadLines(Array(buffer[start..<end])) else { enterResync(); return false }
         message.startTime = startTime
         start = end + 4
-        current = message
         // Body framing.
         let chunked = message.header("transfer-encoding", contains: "chunked")
         var length: Int?? = nil
         if let i = message.fieldIndex("content-length") { length = .some(Self.decimal(message, field: i)) }
+        let status = message.status
+        current = consume message
         if case .some(.none) = length { enterResync(); return false }
         switch mode {
         case .requests:
@@ -255,13 +255,13 @@ struct HTTPParser: Sendable {
             else if let n = length ?? 0, n > 0 { state = .fixed(remaining: n) }
             else { complete(timestamp: timestamp, into: &out) }
         case .responses:
-            let interim = message.status >= 100 && message.status < 200
+            let interim = status >= 100 && status < 200
             var isHead = false
             if !interim {
                 if finalResponses < 64 { isHead = pendingHeads & (1 << UInt64(finalResponses)) != 0 }
                 finalResponses += 1
             }
-            if interim || isHead || message.status == 204 || message.status == 304 { complete(timestamp: timestamp, into: &out) }
+            if interim || isHead || status == 204 || status == 304 { complete(timestamp: timestamp, into: &out) }
             else if chunked { state = .chunkSize }
             else if let n = length ?? nil { if n > 0 { state = .fixed(remaining: n) } else { complete(timestamp: timestamp, into: &out) } }
             else { state = .untilClose; takeBody(buffer.count - start) }
