@@ -70,13 +70,18 @@ collector_stats() {  # drops, parse errors and events of the running collector
   printf "import px\ndf = px.DataFrame(table='sprite_collector_stats')\npx.display(df[['events', 'drops', 'parse_errors', 'message']], 's')\n" | query | tail -1
 }
 
-run_wrk() {  # prints "requests_per_sec p99_ms requests"
-  timeout $((DURATION + 30)) taskset -c "$WRK_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency \
-    "http://127.0.0.1:$port/index.html" | awk '
+nginx_worker() { pgrep -P "$nginx_pid" | head -1; }
+run_wrk() {  # prints "requests_per_sec p99_ms requests workload_cpu_us_per_request"
+  local w t0 t1 tck; w=$(nginx_worker); tck=$(getconf CLK_TCK); t0=$(cpu_ticks "$w")
+  timeout $((DURATION + 30)) taskset -c "$WRK_CPU" perf stat -x, -e task-clock -o "$work/wrk.stat" \
+    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/index.html" > "$work/wrk.txt"
+  t1=$(cpu_ticks "$w")
+  local wrk_ms; wrk_ms=$(awk -F, '/task-clock/ {print $1}' "$work/wrk.stat")
+  awk -v nginx_s="$(( t1 - t0 ))" -v tck="$tck" -v wrk_ms="$wrk_ms" '
     /Requests\/sec/ {rps=$2}
     /requests in/ {n=$1}
     /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; p99=v}
-    END {print rps, p99, n}'
+    END {printf "%s %s %s %.2f\n", rps, p99, n, (nginx_s / tck + wrk_ms / 1000) * 1e6 / (n > 0 ? n : 1)}' "$work/wrk.txt"
 }
 
 other_tracers() {  # syscall-tracepoint BPF programs attached by other processes (other collectors)
@@ -85,23 +90,23 @@ other_tracers() {  # syscall-tracepoint BPF programs attached by other processes
 
 overhead() {
   echo "## overhead: $(nproc) CPUs, load before: $(cut -d' ' -f1-3 /proc/loadavg), other tracers' read/write programs attached: $(other_tracers), nginx on CPU $NGINX_CPU, wrk -t1 -c$CONNECTIONS on CPU $WRK_CPU, ${DURATION}s x $ROUNDS rounds"
-  echo "round,mode,rps,p99_ms,collector_cpu_pct,collector_us_per_request"
+  echo "round,mode,rps,p99_ms,nginx_wrk_cpu_us_per_request,collector_cpu_pct,collector_us_per_request"
   local rows=()
   measure_with() {
     start_collector
     local t0 t1; t0=$(cpu_ticks "$cpid")
-    read -r rps p99 n < <(run_wrk)
+    read -r rps p99 n load < <(run_wrk)
     t1=$(cpu_ticks "$cpid")
     local tck; tck=$(getconf CLK_TCK)
     local pct us
     pct=$(python3 -c "print(f'{($t1-$t0)/$tck/$DURATION*100:.1f}')")
     us=$(python3 -c "print(f'{($t1-$t0)/$tck*1e6/max(1,$n):.2f}')")
-    echo "$1,with,$rps,$p99,$pct,$us"; rows+=("with $rps $p99 $pct $us")
+    echo "$1,with,$rps,$p99,$load,$pct,$us"; rows+=("with $rps $p99 $pct $us $load")
     stop_collector
   }
   measure_without() {
-    read -r rps p99 n < <(run_wrk)
-    echo "$1,without,$rps,$p99,,"; rows+=("without $rps $p99 0 0")
+    read -r rps p99 n load < <(run_wrk)
+    echo "$1,without,$rps,$p99,$load,,"; rows+=("without $rps $p99 0 0 $load")
   }
   for r in $(seq "$ROUNDS"); do
     if [ $((r % 2)) -eq 1 ]; then measure_without "$r"; measure_with "$r"; else measure_with "$r"; measure_without "$r"; fi
@@ -110,7 +115,7 @@ overhead() {
 import sys, statistics as st
 w = {"with": [], "without": []}
 for line in sys.stdin:
-    m, rps, p99, pct, us = line.split(); w[m].append((float(rps), float(p99), float(pct), float(us)))
+    m, rps, p99, pct, us, load = line.split(); w[m].append((float(rps), float(p99), float(pct), float(us), float(load)))
 med = lambda xs: st.median(xs)
 b_rps, w_rps = med([x[0] for x in w["without"]]), med([x[0] for x in w["with"]])
 b_p99, w_p99 = med([x[1] for x in w["without"]]), med([x[1] for x in w["with"]])
@@ -118,6 +123,9 @@ print(f"median rps without {b_rps:.0f}, with {w_rps:.0f}: throughput ratio {w_rp
 print(f"median p99 without {b_p99:.2f} ms, with {w_p99:.2f} ms: p99 ratio {w_p99/b_p99:.3f} (target <= 1.10)")
 cpu, us = med([x[2] for x in w["with"]]), med([x[3] for x in w["with"]])
 print(f"collector process CPU while traced: median {cpu:.1f}% of one CPU, {us:.2f} us per request")
+b_load, w_load = med([x[4] for x in w["without"]]), med([x[4] for x in w["with"]])
+print(f"nginx+wrk CPU per request: median {b_load:.2f} us without, {w_load:.2f} us with (+{w_load - b_load:.2f} us: BPF programs and tracepoints in their syscalls)")
+print(f"CPU-bound estimate, noise-free: without / (with + collector) = {b_load / (w_load + us):.3f}")
 '
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg), other tracers' read/write programs attached: $(other_tracers)"
   if [ "${BPF_STATS:-0}" = 1 ]; then bpf_stats; fi
@@ -127,7 +135,7 @@ bpf_stats() {  # kernel-side cost per program during one traced wrk run
   start_collector
   sysctl -q kernel.bpf_stats_enabled=1
   bpftool prog show -j > "$work/p0.json"
-  read -r rps p99 n < <(run_wrk)
+  read -r rps p99 n load < <(run_wrk)
   bpftool prog show -j > "$work/p1.json"
   sysctl -q kernel.bpf_stats_enabled=0
   stop_collector
@@ -185,7 +193,7 @@ px.display(df, 'counts')"
   done
   echo "rows per distinct /seq path (trace_role,n,paths; 1 = client h2load, 2 = server nginx):"; echo "$now"
   # The collector writes its counters every 10 s: wait for a row written after the run.
-  for _ in $(seq 120); do [ "$(collector_stats | cut -d, -f4)" != started ] && break; sleep 0.1; done
+  for _ in $(seq 120); do case "$(collector_stats | cut -d, -f4)" in started*) sleep 0.1 ;; *) break ;; esac; done
   echo "collector so far (events, drops, parse_errors, message): $(collector_stats)"
   stop_collector
   echo "$now" | python3 -c '
