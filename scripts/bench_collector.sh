@@ -16,7 +16,8 @@
 #               http/1.1 processes (one connection each, SEQ_PIPELINE (1) requests in flight), then
 #               the distinct /seq paths among server-side http_events rows (each must appear once).
 # Every step runs under `timeout`; the whole run is bounded (overhead: ~ROUNDS*2*(DURATION+5) s).
-# Needs root, nginx, wrk, h2load (nghttp2-client), taskset, bpftool (for BPF_STATS).
+# Needs root, nginx, wrk, h2load (nghttp2-client), taskset; perf (linux-perf) for wrk's CPU time
+# (without it the nginx+wrk figure is nginx's only); bpftool for BPF_STATS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -73,10 +74,13 @@ collector_stats() {  # drops, parse errors and events of the running collector
 nginx_worker() { pgrep -P "$nginx_pid" | head -1; }
 run_wrk() {  # prints "requests_per_sec p99_ms requests workload_cpu_us_per_request"
   local w t0 t1 tck; w=$(nginx_worker); tck=$(getconf CLK_TCK); t0=$(cpu_ticks "$w")
-  timeout $((DURATION + 30)) taskset -c "$WRK_CPU" perf stat -x, -e task-clock -o "$work/wrk.stat" \
+  local stat=()  # wrk's CPU time through perf stat (linux-perf) when available
+  if perf stat -x, -e task-clock -o /dev/null true 2>/dev/null; then stat=(perf stat -x, -e task-clock -o "$work/wrk.stat"); fi
+  : > "$work/wrk.stat"
+  timeout $((DURATION + 30)) taskset -c "$WRK_CPU" "${stat[@]}" \
     wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/index.html" > "$work/wrk.txt"
   t1=$(cpu_ticks "$w")
-  local wrk_ms; wrk_ms=$(awk -F, '/task-clock/ {print $1}' "$work/wrk.stat")
+  local wrk_ms; wrk_ms=$(awk -F, '/task-clock/ {print $1}' "$work/wrk.stat"); wrk_ms=${wrk_ms:-0}
   awk -v nginx_s="$(( t1 - t0 ))" -v tck="$tck" -v wrk_ms="$wrk_ms" '
     /Requests\/sec/ {rps=$2}
     /requests in/ {n=$1}

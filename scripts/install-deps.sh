@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Sprite needs to build, run and test on Debian 12 (run as root; idempotent).
 #   scripts/install-deps.sh            build + run + test dependencies
-#   SPRITE_DEPS_BENCH=1 scripts/install-deps.sh   also the benchmark peers (DuckDB, Polars, wrk)
+#   SPRITE_DEPS_BENCH=1 scripts/install-deps.sh   also the benchmark peers (DuckDB, Polars, wrk, h2load, perf)
 set -euo pipefail
 
 APT_PACKAGES=(
@@ -10,7 +10,7 @@ APT_PACKAGES=(
   # tests: real peers the collector tests drive
   nginx curl openssl python3
 )
-[ "${SPRITE_DEPS_BENCH:-0}" = 1 ] && APT_PACKAGES+=(wrk nghttp2-client)
+[ "${SPRITE_DEPS_BENCH:-0}" = 1 ] && APT_PACKAGES+=(wrk nghttp2-client linux-perf)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -165,7 +165,9 @@ final class EventProcessor: @unchecked Sendable {
         if c.carriesRequests(direction: direction) {
             var msgs = c.requests.feed(bytes, timestamp: time)
             if gap > 0 { msgs += c.requests.skip(gap, timestamp: time) }
-            if !msgs.isEmpty { c.pending.append(contentsOf: consume msgs) }
+            // Moved out one by one (popLast hands over ownership): no copy of the messages' arrays.
+            msgs.reverse()
+            while let m = msgs.popLast() { c.pending.append(m) }
             // Requests that can no longer be answered in time: the oldest go first.
             while c.pendingCount > configuration.maxPendingRequests {
                 _ = c.popRequest()
