@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Column types, schemas, record batches, ring tables, retention and compaction.
@@ -48,12 +51,19 @@ let package = Package(
             dependencies: ["SpriteOTLP", "SpritePxL", "SpriteEngine", "SpriteStore", "CSQLite",
                            .product(name: "Logging", package: "swift-log")]
         ),
-        // Node query API, result encoding, and (later) the aggregator and broker.
+        // Node query API, result encoding, the plan splitter, edge <-> aggregator transport and
+        // the broker API.
         .target(
             name: "SpriteCluster",
             dependencies: [
-                "SpriteStore", "SpriteEngine", "SpritePxL",
+                "SpriteStore", "SpriteEngine", "SpritePxL", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -91,7 +101,8 @@ let package = Package(
         .testTarget(name: "SpritePxLTests", dependencies: ["SpritePxL"]),
         .testTarget(name: "SpriteEngineTests", dependencies: ["SpriteEngine", "SpriteStore"]),
         .testTarget(name: "SpriteOTLPTests", dependencies: ["SpriteOTLP", "SpriteExport", "SpritePxL", "SpriteEngine", "SpriteStore"]),
-        .testTarget(name: "SpriteClusterTests", dependencies: ["SpriteCluster", "SpriteStore", "SpriteEngine", "SpritePxL"]),
+        .testTarget(name: "SpriteClusterTests", dependencies: ["SpriteCluster", "SpriteStore", "SpriteEngine", "SpritePxL"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

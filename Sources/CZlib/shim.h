@@ -1,2 +1,2 @@
-// zlib (Debian: zlib1g-dev), for gzip-compressed OTLP requests.
+// zlib (Debian: zlib1g-dev): gzip-compressed OTLP requests, compressed batches between edges and the aggregator.
 #include <zlib.h>

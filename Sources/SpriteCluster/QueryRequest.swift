@@ -10,9 +10,12 @@ public struct QueryRequest: Codable, Sendable {
     public var strict: Bool?
     /// Deadline in seconds.
     public var timeout: Double?
+    /// Ship partial aggregate states from edges (default). `false` ships the rows aggregates
+    /// read instead: a diagnostic and the baseline of the transport benchmark.
+    public var partialAggregation: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case script, function = "func", args, strict, timeout
+        case script, function = "func", args, strict, timeout, partialAggregation = "partial_aggregation"
     }
 
     public init(script: String, function: String? = nil, args: [String: String]? = nil, strict: Bool? = nil, timeout: Double? = nil) {

@@ -53,7 +53,12 @@ extension ClusterError {
         w.raw(",\"message\":"); w.string(message)
         if let line { w.raw(",\"line\":"); w.int(Int64(line)) }
         if let column { w.raw(",\"column\":"); w.int(Int64(column)) }
-        w.raw("}}")
+        w.raw("}")
+        if let agents {
+            w.raw(",\"agents\":")
+            Coordinator.write(agents, into: &w)
+        }
+        w.raw("}")
         return w.bytes
     }
 }

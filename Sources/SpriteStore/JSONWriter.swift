@@ -13,6 +13,9 @@ public struct JSONWriter: Sendable {
 
     public mutating func byte(_ b: UInt8) { bytes.append(b) }
 
+    /// Bytes that are already JSON.
+    public mutating func append(_ json: [UInt8]) { bytes.append(contentsOf: json) }
+
     /// A JSON string literal, escaped.
     public mutating func string(_ s: String) {
         var s = s

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -7,9 +8,12 @@ import FoundationNetworking
 struct APIClient {
     static let defaultPort = 7080
     let base: URL
+    /// Sent as `Authorization: Bearer ...`: `--token`, else `SPRITE_TOKEN`.
+    let token: String?
 
     /// The server from `--server`, else `SPRITE_SERVER`, else the local default.
-    init(server: String?) throws {
+    init(server: String?, token: String? = nil) throws {
+        self.token = token ?? ProcessInfo.processInfo.environment["SPRITE_TOKEN"]
         let text = server ?? ProcessInfo.processInfo.environment["SPRITE_SERVER"] ?? "http://127.0.0.1:\(Self.defaultPort)"
         guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw failure("sprite: '\(text)' is not a server URL; use e.g. http://127.0.0.1:\(Self.defaultPort)")
@@ -23,13 +27,20 @@ struct APIClient {
         var request = URLRequest(url: base.appendingPathComponent(path))
         request.httpMethod = method
         request.timeoutInterval = timeout
+        if let token, !token.isEmpty { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpBody = body
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         do {
             let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            if status == 401 {
+                throw failure("sprite: \(base.absoluteString) refused the request: \(Self.errorMessage(data))")
+            }
+            return (status, data)
+        } catch let e as ExitCode {
+            throw e
         } catch {
             throw failure("sprite: cannot reach \(base.absoluteString): \(error.localizedDescription). Is a node running (`sprite up`)? Use --server or SPRITE_SERVER to point elsewhere.")
         }

@@ -1,11 +1,8 @@
 import ArgumentParser
 import SpriteStore
 
-/// Options shared by the commands that run a node (`up`, `edge`).
+/// Options of the commands that hold a table store (`up`, `edge`).
 struct NodeOptions: ParsableArguments {
-    @Option(name: .long, help: "Address to serve the query API on (HOST:PORT). Loopback only until authentication exists.")
-    var listen: String = "127.0.0.1:\(APIClient.defaultPort)"
-
     @Flag(name: .long, help: "Run without the eBPF collector (query and load only; no root needed).")
     var noCollector = false
 
@@ -14,9 +11,6 @@ struct NodeOptions: ParsableArguments {
 
     @Option(name: .long, help: "Memory all tables may hold together, e.g. 2GiB, 512MiB (default: a quarter of RAM, at most 4GiB).")
     var memory: String?
-
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
-    var logLevel: String = "info"
 
     func storeConfiguration() throws -> StoreConfiguration {
         var config = StoreConfiguration()
@@ -35,19 +29,6 @@ struct NodeOptions: ParsableArguments {
             config.totalBytes = bytes
         }
         return config
-    }
-
-    func hostAndPort() throws -> (String, Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-              (0...65535).contains(port) else {
-            throw ValidationError("--listen '\(listen)' is not HOST:PORT, e.g. 127.0.0.1:\(APIClient.defaultPort)")
-        }
-        var host = String(listen[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard ["127.0.0.1", "localhost", "::1"].contains(host) else {
-            throw ValidationError("--listen \(listen): the API has no authentication yet, so it only listens on loopback (127.0.0.1, ::1)")
-        }
-        return (host, port)
     }
 }
 

@@ -27,8 +27,17 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print compile and execution time and rows processed to standard error.")
     var stats = false
 
+    @Flag(name: .long, help: "Fail instead of returning the other edges' results when an edge is missing.")
+    var strict = false
+
+    @Option(name: .long, help: "Deadline in seconds (default: the server's).")
+    var timeout: Double?
+
     @Option(name: .long, help: "Server URL (default: $SPRITE_SERVER or http://127.0.0.1:\(APIClient.defaultPort)).")
     var server: String?
+
+    @Option(name: .long, help: "API token (default: $SPRITE_TOKEN).")
+    var token: String?
 
     func run() async throws {
         let script: String
@@ -49,10 +58,18 @@ struct RunCommand: AsyncParsableCommand {
         var body: [String: Any] = ["script": script]
         if let f = self.func { body["func"] = f }
         if !args.isEmpty { body["args"] = args }
-        let client = try APIClient(server: server)
-        let (status, data) = try await client.send("POST", "api/v1/query", body: try JSONSerialization.data(withJSONObject: body))
+        if strict { body["strict"] = true }
+        if let timeout { body["timeout"] = timeout }
+        let client = try APIClient(server: server, token: token)
+        let (status, data) = try await client.send("POST", "api/v1/query", body: try JSONSerialization.data(withJSONObject: body),
+                                                   timeout: (timeout ?? 300) + 10)
         guard status == 200 else {
             var message = APIClient.errorMessage(data)
+            if let answer = try? JSONDecoder().decode(JSONValue.self, from: data) {
+                for agent in answer["agents"]?.array ?? [] where agent["status"]?.string != "ok" {
+                    message += "\n  \(agent["name"]?.string ?? "?") (\(agent["url"]?.string ?? "?")): \(agent["status"]?.string ?? "?"), \(agent["message"]?.string ?? "")"
+                }
+            }
             if file != "-" { message = message.replacingOccurrences(of: "--> <script>:", with: "--> \(file):") }
             throw failure(message)
         }
@@ -65,10 +82,17 @@ struct RunCommand: AsyncParsableCommand {
         case .csv: out = tables.map { $0.csv(withName: tables.count > 1) }.joined(separator: "\n")
         }
         FileHandle.standardOutput.write(Data(out.utf8))
+        for agent in answer["agents"]?.array ?? [] where agent["status"]?.string != "ok" {
+            FileHandle.standardError.write(Data("sprite: warning: results lack edge \(agent["name"]?.string ?? "?") (\(agent["url"]?.string ?? "?")): \(agent["status"]?.string ?? "?"), \(agent["message"]?.string ?? "")\n".utf8))
+        }
         if stats, let s = answer["stats"] {
             let c = Double(s["compile_ns"]?.int ?? 0) / 1e6, e = Double(s["exec_ns"]?.int ?? 0) / 1e6
-            FileHandle.standardError.write(Data(String(format: "compile %.2f ms, execute %.2f ms, %lld rows / %lld bytes processed\n",
-                                                       c, e, s["rows_processed"]?.int ?? 0, s["bytes_processed"]?.int ?? 0).utf8))
+            var line = String(format: "compile %.2f ms, execute %.2f ms, %lld rows / %lld bytes processed",
+                              c, e, s["rows_processed"]?.int ?? 0, s["bytes_processed"]?.int ?? 0)
+            if let edgeBytes = s["bytes_from_edges"]?.int, let agents = answer["agents"]?.array {
+                line += ", \(agents.count) edge\(agents.count == 1 ? "" : "s"), \(edgeBytes) bytes from edges"
+            }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }
 }

@@ -5,24 +5,31 @@ import Foundation
 struct TablesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tables",
-        abstract: "List the tables of a running node: rows, bytes, budget, oldest and newest row.")
+        abstract: "List the tables of a node or of a whole cluster (through its broker): rows, bytes, budget, oldest and newest row.")
 
     @Option(name: .long, help: "Server URL (default: $SPRITE_SERVER or http://127.0.0.1:\(APIClient.defaultPort)).")
     var server: String?
 
+    @Option(name: .long, help: "API token (default: $SPRITE_TOKEN).")
+    var token: String?
+
     func run() async throws {
-        let client = try APIClient(server: server)
+        let client = try APIClient(server: server, token: token)
         let (status, data) = try await client.send("GET", "api/v1/tables")
         guard status == 200 else { throw failure("sprite: \(APIClient.errorMessage(data))") }
         let answer = try JSONDecoder().decode(JSONValue.self, from: data)
         var columns = [("name", "STRING", ""), ("rows", "INT64", ""), ("bytes", "INT64", ""), ("byte_budget", "INT64", ""),
                        ("oldest_time", "TIME64NS", ""), ("newest_time", "TIME64NS", ""), ("evicted_rows", "INT64", "")]
-        columns = columns.map { ($0.0, $0.1, $0.2) }
+        let cluster = answer["agents"] != nil
+        if cluster { columns.append(("agents", "INT64", "")) }
         let rows: [[JSONValue]] = (answer["tables"]?.array ?? []).map { t in
-            ["name", "rows", "bytes", "byte_budget", "oldest_time", "newest_time", "evicted_rows"].map { t[$0] ?? .null }
+            columns.map { t[$0.0] ?? .null }
         }
         let text = ResultTableText(name: "tables", columns: columns.map { (name: $0.0, type: $0.1, semantic: $0.2) }, rows: rows)
         FileHandle.standardOutput.write(Data(text.aligned().utf8))
+        for agent in answer["agents"]?.array ?? [] where agent["status"]?.string != "ok" {
+            FileHandle.standardError.write(Data("sprite: warning: edge \(agent["name"]?.string ?? "?") is missing: \(agent["message"]?.string ?? "")\n".utf8))
+        }
     }
 }
 

@@ -9,46 +9,80 @@ import SpriteStore
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Run Sprite on this node: eBPF collector, table store and query API in one process.",
-        discussion: "Needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE) for the collector; --no-collector runs without it.")
+        abstract: "Run Sprite on this node: eBPF collector, table store, aggregator and query API in one process.",
+        discussion: "Needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE) for the collector; --no-collector runs without it. Edges may join it (sprite edge --join).")
 
+    @OptionGroup var server: ServerOptions
     @OptionGroup var node: NodeOptions
+    @OptionGroup var peer: PeerOptions
+
+    @Option(name: .long, help: "This node's name among the cluster's agents (default: the host name).")
+    var name: String?
+
+    @Option(name: .long, help: "Edges that have not sent a heartbeat for this long are unavailable, e.g. 15s.")
+    var heartbeatTimeout: String = "15s"
 
     func run() async throws {
-        try await NodeRunner(options: node, role: "up").run()
+        let timeout = try parseDuration(heartbeatTimeout, flag: "--heartbeat-timeout")
+        try await NodeRunner(server: server, node: node, peer: peer, role: "up", name: name ?? ProcessInfo.processInfo.hostName,
+                             join: nil, advertise: nil, heartbeat: .seconds(5), heartbeatTimeout: timeout).run()
     }
 }
 
-/// `sprite edge`: one node of a cluster (today: the same as `up`).
+/// `sprite edge`: one node of a cluster.
 struct EdgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edge",
-        abstract: "Run an edge: collector, table store and the node query API.")
+        abstract: "Run an edge: collector, table store and the node API; with --join, register with an aggregator.")
 
+    @OptionGroup var server: ServerOptions
     @OptionGroup var node: NodeOptions
+    @OptionGroup var peer: PeerOptions
+
+    @Option(name: .long, help: "The aggregator to register with, e.g. http://10.0.0.1:7080.")
+    var join: String?
+
+    @Option(name: .long, help: "This edge's name in the cluster (default: the host name).")
+    var name: String?
+
+    @Option(name: .long, help: "The URL the aggregator reaches this edge at (default: from --listen).")
+    var advertise: String?
+
+    @Option(name: .long, help: "How often to send a heartbeat to the aggregator, e.g. 5s.")
+    var heartbeat: String = "5s"
 
     func run() async throws {
-        try await NodeRunner(options: node, role: "edge").run()
+        let interval = try parseDuration(heartbeat, flag: "--heartbeat")
+        try await NodeRunner(server: server, node: node, peer: peer, role: "edge", name: name ?? ProcessInfo.processInfo.hostName,
+                             join: join, advertise: advertise, heartbeat: interval, heartbeatTimeout: .seconds(15)).run()
     }
 }
 
-/// Starts the store, the collector and the API, and stops them together.
+func parseDuration(_ text: String, flag: String) throws -> Duration {
+    guard let ns = Durations.parse(text), ns > 0 else { throw ValidationError("\(flag) '\(text)' is not a duration, e.g. 5s") }
+    return .nanoseconds(ns)
+}
+
+/// Starts the store, the collector and the API (and the aggregator for `up`, the heartbeats for
+/// `edge --join`), and stops them together.
 struct NodeRunner {
-    let options: NodeOptions
+    let server: ServerOptions
+    let node: NodeOptions
+    let peer: PeerOptions
     let role: String
+    let name: String
+    let join: String?
+    let advertise: String?
+    let heartbeat: Duration
+    let heartbeatTimeout: Duration
 
     func run() async throws {
-        let level = Logger.Level(rawValue: options.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = level
-            return h
-        }
+        server.bootstrapLogging()
         let logger = Logger(label: "sprite")
-        let (host, port) = try options.hostAndPort()
-        let store = TableStore(configuration: try options.storeConfiguration(), logger: Logger(label: "sprite.store"))
+        let config = try server.configuration(logger: logger)
+        let store = TableStore(configuration: try node.storeConfiguration(), logger: Logger(label: "sprite.store"))
         let collector: Collector?
-        if options.noCollector {
+        if node.noCollector {
             collector = nil
         } else {
             do {
@@ -60,28 +94,57 @@ struct NodeRunner {
                     """)
             }
         }
-        let server = NodeServer(host: host, port: port, service: QueryService(store: store))
+        let service = QueryService(store: store)
+        let client = try peer.client()
+        var coordinator: Coordinator?
+        if role == "up" {
+            let registry = EdgeRegistry(heartbeatTimeout: heartbeatTimeout)
+            registry.addLocal(name: name, service: service)
+            coordinator = Coordinator(registry: registry, client: client)
+        }
+        let api = APIServer(configuration: config, edge: service, broker: coordinator)
         let tracing = collector == nil ? "off" : "on"
         let retention = store.configuration.retentionWindow.map { "\($0 / 3_600_000_000_000)h" } ?? "off"
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await server.run { bound in
-                    logger.notice("sprite \(role): listening on http://\(host.contains(":") ? "[\(host)]" : host):\(bound) (collector: \(tracing), retention: \(retention), memory budget: \(store.configuration.totalBytes >> 20) MiB)")
+        let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
+        let server = self.server
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await api.run { port in
+                        logger.notice("sprite \(role): listening on \(server.url(host: config.host, port: port)) (collector: \(tracing), retention: \(retention), memory budget: \(store.configuration.totalBytes >> 20) MiB, auth: \(config.tokens.isEmpty ? "none" : "bearer tokens"))")
+                        boundContinuation.yield(port)
+                        boundContinuation.finish()
+                    }
                 }
-            }
-            group.addTask { await store.runMaintenance() }
-            if let running = collector {
-                group.addTask { try await running.run() }
-            }
-            // The server returns on SIGINT/SIGTERM; the collector fails only on a fatal error.
-            do {
-                try await group.next()
-            } catch {
+                group.addTask { await store.runMaintenance() }
+                if let running = collector {
+                    group.addTask { try await running.run() }
+                }
+                if let join {
+                    let advertise = self.advertise
+                    let name = self.name, heartbeat = self.heartbeat
+                    group.addTask {
+                        var port = 0
+                        for await p in bound { port = p }
+                        let host = ["0.0.0.0", "::"].contains(config.host) ? ProcessInfo.processInfo.hostName : config.host
+                        let url = advertise ?? server.url(host: host, port: port)
+                        await EdgeJoiner(aggregator: join, name: name, url: url, store: store, client: client, interval: heartbeat).run()
+                    }
+                }
+                // The server returns on SIGINT/SIGTERM; the collector fails only on a fatal error.
+                do {
+                    try await group.next()
+                } catch {
+                    group.cancelAll()
+                    throw error
+                }
                 group.cancelAll()
-                throw error
             }
-            group.cancelAll()
+        } catch {
+            await client.shutdown()
+            throw error
         }
+        await client.shutdown()
         logger.notice("sprite \(role): stopped")
     }
 }

@@ -19,18 +19,21 @@ struct CLITests {
 
     /// Runs `sprite` and waits for it off the cooperative thread pool, so that the in-process
     /// server it talks to keeps being served while the test waits.
-    static func sprite(_ args: [String], stdin: String? = nil) async throws -> Output {
+    static func sprite(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try spriteBlocking(args, stdin: stdin) })
+                continuation.resume(with: Result { try spriteBlocking(args, stdin: stdin, environment: environment) })
             }
         }
     }
 
-    static func spriteBlocking(_ args: [String], stdin: String? = nil) throws -> Output {
+    static func spriteBlocking(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Output {
         let p = Process()
         p.executableURL = spriteBinary
         p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()
         p.standardOutput = out
         p.standardError = err
