@@ -53,6 +53,11 @@ struct EdgeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let interval = try parseDuration(heartbeat, flag: "--heartbeat")
+        if let join {
+            guard let u = URL(string: join), u.scheme == "http" || u.scheme == "https", u.host != nil else {
+                throw ValidationError("--join '\(join)' is not an aggregator URL, e.g. http://10.0.0.1:7080")
+            }
+        }
         try await NodeRunner(server: server, node: node, peer: peer, role: "edge", name: name ?? ProcessInfo.processInfo.hostName,
                              join: join, advertise: advertise, heartbeat: interval, heartbeatTimeout: .seconds(15)).run()
     }
