@@ -30,24 +30,29 @@ extension APIServer {
             }
             defer { metrics.leave() }
             let started = QueryService.monotonicNanos()
-            let query: QueryRequest
-            switch await Self.decodeQuery(request, limit: configuration.maxQueryBytes) {
-            case .success(let q): query = q
-            case .failure(let e):
-                metrics.recordQuery(outcome: e.code.rawValue, seconds: 0, rows: 0)
-                return Self.json(Self.status(for: e), e.json())
-            }
-            // The query runs in its own task, cancelled (with every edge request) when the
-            // client's connection closes.
-            let task = Task { () -> Result<Coordinator.Answer, ClusterError> in
-                do throws(ClusterError) {
-                    return .success(try await coordinator.run(query, partialAggregation: query.partialAggregation ?? true))
-                } catch {
-                    return .failure(error)
+            let limit = configuration.maxQueryBytes
+            // The query runs cancelled (with every edge request) as soon as the client's side of
+            // the connection closes.
+            let result: Result<Coordinator.Answer, ClusterError>
+            do {
+                result = try await request.body.consumeWithCancellationOnInboundClose { body in
+                    let bytes = try? await body.collect(upTo: limit)
+                    let query: QueryRequest
+                    switch Self.decodeQuery(bytes.map { Array($0.readableBytesView) }, limit: limit) {
+                    case .success(let q): query = q
+                    case .failure(let e): return .failure(e)
+                    }
+                    do throws(ClusterError) {
+                        let answer = try await coordinator.run(query, partialAggregation: query.partialAggregation ?? true)
+                        if Task.isCancelled { throw ClusterError(.cancelled, "the client went away") }
+                        return .success(answer)
+                    } catch {
+                        return .failure(error)
+                    }
                 }
+            } catch {
+                result = .failure(ClusterError(.cancelled, "the client went away"))
             }
-            context.channel.closeFuture.whenComplete { _ in task.cancel() }
-            let result = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
             let seconds = Double(QueryService.monotonicNanos() - started) / 1e9
             let answer: Coordinator.Answer
             switch result {

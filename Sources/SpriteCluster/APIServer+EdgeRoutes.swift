@@ -123,7 +123,12 @@ extension APIServer {
 
     /// Reads and decodes a query body.
     static func decodeQuery(_ request: Request, limit: Int) async -> Result<QueryRequest, ClusterError> {
-        guard let body = await Self.body(request, limit: limit) else {
+        decodeQuery(await Self.body(request, limit: limit), limit: limit)
+    }
+
+    /// Decodes a query body; `nil` means it was larger than `limit`.
+    static func decodeQuery(_ body: [UInt8]?, limit: Int) -> Result<QueryRequest, ClusterError> {
+        guard let body else {
             return .failure(ClusterError(.tooLarge, "the query body is larger than \(limit) bytes (--max-query-bytes)"))
         }
         do {
