@@ -12,17 +12,34 @@ extension APIServer {
                 return Self.json(.tooManyRequests, ClusterError(.busy, "this edge runs \(configuration.maxConcurrentQueries) queries already").json())
             }
             defer { metrics.leave() }
-            guard let body = await Self.body(request, limit: configuration.maxQueryBytes + (1 << 20)) else {
-                return Self.json(.contentTooLarge, ClusterError(.tooLarge, "the fragment request is too large").json())
+            // Run cancelled as soon as the aggregator closes its side of the connection (it gave
+            // up: its client went away or the deadline passed).
+            let limit = configuration.maxQueryBytes + (1 << 20)
+            let result: Result<([RecordBatch], EdgeStats), ClusterError>
+            do {
+                result = try await request.body.consumeWithCancellationOnInboundClose { body in
+                    guard let buffer = try? await body.collect(upTo: limit) else {
+                        return .failure(ClusterError(.tooLarge, "the fragment request is too large"))
+                    }
+                    let fragmentRequest: FragmentRequest
+                    do { fragmentRequest = try JSONDecoder().decode(FragmentRequest.self, from: Data(buffer.readableBytesView)) } catch {
+                        return .failure(ClusterError(.badRequest, "the body is not a fragment request: \(Self.describe(error))"))
+                    }
+                    let r = await Self.offload { () -> Result<([RecordBatch], EdgeStats), ClusterError> in
+                        Result { () throws(ClusterError) -> ([RecordBatch], EdgeStats) in try service.runFragments(fragmentRequest) }
+                    }
+                    if let delay = configuration.fragmentDelay { try? await Task.sleep(for: delay) }
+                    if Task.isCancelled { return .failure(ClusterError(.cancelled, "the aggregator went away")) }
+                    return r
+                }
+            } catch {
+                result = .failure(ClusterError(.cancelled, "the aggregator went away"))
             }
-            let fragmentRequest: FragmentRequest
-            do { fragmentRequest = try JSONDecoder().decode(FragmentRequest.self, from: Data(body)) } catch {
-                return Self.json(.badRequest, ClusterError(.badRequest, "the body is not a fragment request: \(error)").json())
+            if case .failure(let e) = result, e.code == .cancelled {
+                metrics.recordFragments(bytes: 0, cancelled: true)
+                logger.debug("aggregator went away; fragments abandoned")
+                return Self.json(Self.status(for: e), e.json())
             }
-            let result = await Self.offload { () -> Result<([RecordBatch], EdgeStats), ClusterError> in
-                Result { () throws(ClusterError) -> ([RecordBatch], EdgeStats) in try service.runFragments(fragmentRequest) }
-            }
-            if let delay = configuration.fragmentDelay { try? await Task.sleep(for: delay) }
             let batches: [RecordBatch], stats: EdgeStats
             switch result {
             case .success(let r): (batches, stats) = r
