@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Column types, schemas, record batches, ring tables, retention and compaction.
@@ -101,6 +102,8 @@ let package = Package(
         .testTarget(name: "SpritePxLTests", dependencies: ["SpritePxL"]),
         .testTarget(name: "SpriteEngineTests", dependencies: ["SpriteEngine", "SpriteStore"]),
         .testTarget(name: "SpriteOTLPTests", dependencies: ["SpriteOTLP", "SpriteExport", "SpritePxL", "SpriteEngine", "SpriteStore"]),
+        // Parses deploy/ (Kubernetes manifests, systemd units) and checks them against `sprite --help`.
+        .testTarget(name: "SpriteDeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SpriteClusterTests", dependencies: ["SpriteCluster", "SpriteStore", "SpriteEngine", "SpritePxL"],
                     exclude: ["Fixtures"]),
     ],
