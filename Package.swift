@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "SpriteEngineTests", dependencies: ["SpriteEngine", "SpriteStore"]),
         .testTarget(name: "SpriteOTLPTests", dependencies: ["SpriteOTLP", "SpriteExport", "SpritePxL", "SpriteEngine", "SpriteStore"]),
         // Parses deploy/ (Kubernetes manifests, systemd units) and checks them against `sprite --help`.
-        .testTarget(name: "SpriteDeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "SpriteDeployTests", dependencies: ["SpriteEngine", "SpritePxL", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SpriteClusterTests", dependencies: ["SpriteCluster", "SpriteStore", "SpriteEngine", "SpritePxL"],
                     exclude: ["Fixtures"]),
     ],
