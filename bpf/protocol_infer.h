@@ -1,7 +1,20 @@
 // Protocol inference on the first bytes of a transfer, shared by the socket tracer (plaintext at
 // the syscall layer) and the TLS tracer (plaintext inside the TLS library).
+//
+// Each test looks at up to SPRITE_INFER_BYTES bytes of the first buffer of a read or write and at
+// the syscall's length. The tests run in order of how specific they are; a connection keeps the
+// first protocol that matches. User space parses the stream with that protocol's decoder, which
+// counts and resynchronises on anything it does not understand, so a heuristic must be cheap.
 #ifndef SPRITE_PROTOCOL_INFER_H
 #define SPRITE_PROTOCOL_INFER_H
+
+#define SPRITE_INFER_BYTES 16
+
+static __always_inline int is_digit(__u8 c) { return c >= '0' && c <= '9'; }
+
+static __always_inline __u32 be32(const __u8 *b) {
+    return ((__u32)b[0] << 24) | ((__u32)b[1] << 16) | ((__u32)b[2] << 8) | b[3];
+}
 
 /// Whether `b` starts an HTTP/1.x request or response.
 static __always_inline int looks_like_http(const __u8 *b, __u32 n) {
@@ -17,6 +30,70 @@ static __always_inline int looks_like_http(const __u8 *b, __u32 n) {
     if (b[0] == 'C' && b[1] == 'O' && b[2] == 'N' && b[3] == 'N') return 1;
     if (n >= 7 && b[0] == 'H' && b[1] == 'T' && b[2] == 'T' && b[3] == 'P' && b[4] == '/' && b[5] == '1' && b[6] == '.') return 1;
     return 0;
+}
+
+/// A RESP command array: `*<count>\r\n$<len>` (what every Redis client sends).
+static __always_inline int looks_like_redis(const __u8 *b, __u32 n) {
+    if (n < 6 || b[0] != '*' || !is_digit(b[1])) return 0;
+    if (b[2] == '\r' && b[3] == '\n' && b[4] == '$' && is_digit(b[5])) return 1;
+    if (n >= 7 && is_digit(b[2]) && b[3] == '\r' && b[4] == '\n' && b[5] == '$' && is_digit(b[6])) return 1;
+    return 0;
+}
+
+/// A PostgreSQL startup message (protocol 3.0), SSLRequest or GSSENCRequest, or a whole simple
+/// Query message ('Q', length, text) written in one call.
+static __always_inline int looks_like_pgsql(const __u8 *b, __u32 n, __u32 len) {
+    if (n < 8) return 0;
+    __u32 length = be32(b);
+    __u32 code = be32(b + 4);
+    if (length == 8 && (code == 80877103 || code == 80877104)) return 1;
+    if (code == 0x00030000 && length >= 9 && length <= 10000 && length == len) return 1;
+    if (b[0] == 'Q' && be32(b + 1) + 1 == len && len > 6) {
+        __u8 c = b[5];
+        return c >= 'A' && c <= 'z';
+    }
+    return 0;
+}
+
+/// A MySQL server greeting (sequence 0, protocol 10, a version string), a client's handshake
+/// response (sequence 1, CLIENT_PROTOCOL_41), or a whole COM_QUERY / COM_STMT_PREPARE packet.
+static __always_inline int looks_like_mysql(const __u8 *b, __u32 n, __u32 len) {
+    if (n < 8) return 0;
+    __u32 length = b[0] | ((__u32)b[1] << 8) | ((__u32)b[2] << 16);
+    __u8 seq = b[3];
+    if (length + 4 != len) return 0;
+    if (seq == 0 && b[4] == 10 && is_digit(b[5]) && length >= 30 && length <= 1024) return 1;
+    if (seq == 1 && length >= 32 && (b[5] & 0x02) != 0) return 1;  // capability 0x200: PROTOCOL_41
+    if (seq == 0 && (b[4] == 0x03 || b[4] == 0x16) && length >= 2) {
+        __u8 c = b[5];
+        return (c >= 'A' && c <= 'z') || c == ' ' || c == '(' || c == '/';
+    }
+    return 0;
+}
+
+/// The header of a DNS query (standard query, one question, no answers) either bare, as in a
+/// UDP datagram or a TCP read after the length, or behind the two-byte length of DNS over TCP.
+static __always_inline int dns_query_header(const __u8 *h) {
+    // h[2..3] flags: QR 0, opcode 0, Z 0, rcode 0; h[4..5] qdcount 1; h[6..9] an/ns counts 0.
+    if ((h[2] & 0xF8) != 0 || (h[3] & 0x4F) != 0) return 0;
+    return h[4] == 0 && h[5] == 1 && h[6] == 0 && h[7] == 0 && h[8] == 0 && h[9] == 0;
+}
+
+static __always_inline int looks_like_dns(const __u8 *b, __u32 n, __u32 len) {
+    if (n < 12) return 0;
+    if (len >= 17 && len <= 512 && dns_query_header(b)) return 1;
+    if (n >= 14 && ((__u32)b[0] << 8 | b[1]) + 2 == len && len >= 19 && dns_query_header(b + 2)) return 1;
+    return 0;
+}
+
+/// The protocol the first `n` captured bytes of a `len`-byte transfer suggest, or UNKNOWN.
+static __always_inline __u16 infer_protocol(const __u8 *b, __u32 n, __u32 len) {
+    if (looks_like_http(b, n)) return SPRITE_PROTO_HTTP;
+    if (looks_like_redis(b, n)) return SPRITE_PROTO_REDIS;
+    if (looks_like_pgsql(b, n, len)) return SPRITE_PROTO_PGSQL;
+    if (looks_like_mysql(b, n, len)) return SPRITE_PROTO_MYSQL;
+    if (looks_like_dns(b, n, len)) return SPRITE_PROTO_DNS;
+    return SPRITE_PROTO_UNKNOWN;
 }
 
 #endif

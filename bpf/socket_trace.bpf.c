@@ -1,5 +1,5 @@
 // Sprite socket tracer: syscall tracepoints only (no kprobes), CO-RE reads of the socket behind
-// an fd, HTTP/1.x inference in the kernel, payload through one ring buffer with stream positions.
+// an fd, protocol inference in the kernel (protocol_infer.h), payload through one ring buffer with stream positions.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -355,11 +355,14 @@ static __always_inline int exit_io(struct trace_event_raw_sys_exit *ctx, __u16 k
 
     if (info->tls) return 0;  // ciphertext: the TLS tracer ships the plaintext
     if (info->protocol == SPRITE_PROTO_UNKNOWN) {
-        __u8 head[8] = {};
-        __u32 n = first_len < 8 ? first_len : 8;
-        if (first && n > 0 && bpf_probe_read_user(head, n & 7 ? n & 7 : 8, (const void *)first) == 0
-            && looks_like_http(head, n)) {
-            info->protocol = SPRITE_PROTO_HTTP;
+        __u8 head[SPRITE_INFER_BYTES] = {};
+        __u32 n = first_len < SPRITE_INFER_BYTES ? first_len : SPRITE_INFER_BYTES;
+        __u16 guess = SPRITE_PROTO_UNKNOWN;
+        if (first && n > 0 && bpf_probe_read_user(head, n & (SPRITE_INFER_BYTES - 1) ? n & (SPRITE_INFER_BYTES - 1) : SPRITE_INFER_BYTES,
+                                                  (const void *)first) == 0)
+            guess = infer_protocol(head, n, first_len);
+        if (guess != SPRITE_PROTO_UNKNOWN) {
+            info->protocol = guess;
         } else if (first && n > 0 && looks_like_tls(head, n)) {
             info->tls = 1;
             return 0;
@@ -367,7 +370,7 @@ static __always_inline int exit_io(struct trace_event_raw_sys_exit *ctx, __u16 k
             info->protocol = SPRITE_PROTO_NONE;
         }
     }
-    if (info->protocol != SPRITE_PROTO_HTTP) return 0;
+    if (info->protocol == SPRITE_PROTO_UNKNOWN || info->protocol == SPRITE_PROTO_NONE) return 0;
 
     if (a.kind != IO_IOVEC) {
         emit_data(info, a.direction, position, first, len, a.syscall);

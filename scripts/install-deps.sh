@@ -8,7 +8,9 @@ APT_PACKAGES=(
   # build: libbpf and friends for the collector, zlib for gzip bodies, nghttp2 for HPACK
   libbpf-dev libelf-dev zlib1g-dev bpftool libnghttp2-dev libsqlite3-dev libssl-dev pkg-config
   # tests: real peers the collector tests drive
-  nginx curl openssl python3
+  nginx curl openssl python3 python3-pip
+  # protocol tests: real servers and their command-line clients
+  redis-server redis-tools postgresql mariadb-server mariadb-client dnsmasq-base
 )
 [ "${SPRITE_DEPS_BENCH:-0}" = 1 ] && APT_PACKAGES+=(wrk nghttp2-client linux-perf)
 
@@ -25,6 +27,14 @@ fi
 # nginx's package starts a default server on :80; Sprite's tests run their own.
 if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
 pkill -x nginx 2>/dev/null || true
+# The database packages start default servers too; the tests start their own on free ports.
+for svc in redis-server postgresql mariadb; do service "$svc" stop >/dev/null 2>&1 || true; done
+
+# Python clients the protocol tests drive (Debian's python3; its pip needs --break-system-packages).
+PY_PACKAGES=(redis "psycopg[binary]" mysql-connector-python PyMySQL dnspython)
+if ! /usr/bin/python3 -c "import redis, psycopg, mysql.connector, pymysql, dns.resolver" 2>/dev/null; then
+  /usr/bin/python3 -m pip install -q --break-system-packages "${PY_PACKAGES[@]}"
+fi
 
 # The OTLP receiver the export tests send to is built on the official protobuf definitions.
 python3 -c "import opentelemetry.proto, google.protobuf" 2>/dev/null || python3 -m pip install -q opentelemetry-proto

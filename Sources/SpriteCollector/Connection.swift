@@ -26,6 +26,11 @@ final class Connection {
     var pendingHead = 0
     /// Parser errors already added to the collector's count.
     var reportedErrors = 0
+    /// The decoder of a non-HTTP/1.x protocol, created at its first bytes (Connection+Protocols.swift).
+    var session: (any ProtocolSession)?
+    var sessionProtocol = 0
+    /// Session mismatches already added to the collector's count.
+    var reportedUnmatched = 0
 
     init(key: ConnectionKey, upid: UPID, role: Int, now: UInt64, configuration: CollectorConfiguration) {
         self.key = key
@@ -36,7 +41,7 @@ final class Connection {
         responses = HTTPParser(mode: .responses, bodyLimit: configuration.bodyLimit, maxBufferBytes: configuration.maxBufferBytesPerStream)
     }
 
-    var parseErrors: Int { requests.errors + responses.errors }
+    var parseErrors: Int { requests.errors + responses.errors + (session?.errors ?? 0) }
 
     /// Whether bytes in `direction` (0 egress, 1 ingress) are requests.
     func carriesRequests(direction: Int) -> Bool {

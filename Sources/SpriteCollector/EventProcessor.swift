@@ -12,6 +12,7 @@ final class EventProcessor: @unchecked Sendable {
         var byFD: [UInt64: ConnectionKey] = [:]
         var connStats = ConnStatsAggregator()
         var http = RecordBatchBuilder(schema: Schemas.httpEvents, capacity: 256)
+        var protocolRows = ProtocolRowWriter()
         var connRows = RecordBatchBuilder(schema: Schemas.connStats, capacity: 64)
         var stats = CollectorStats()
         /// Reused buffer for building JSON text.
@@ -162,6 +163,10 @@ final class EventProcessor: @unchecked Sendable {
 
     private func deliver(_ c: Connection, direction: Int, bytes: UnsafeRawBufferPointer, gap: Int, time: UInt64, _ s: inout State) {
         if gap > 0 { s.stats.gapBytes += gap }
+        if c.protocolID != Int(SPRITE_PROTO_HTTP.rawValue) {
+            deliverToSession(c, direction: direction, bytes: bytes, gap: gap, time: time, rows: &s.protocolRows, stats: &s.stats)
+            return
+        }
         if c.carriesRequests(direction: direction) {
             var msgs = c.requests.feed(bytes, timestamp: time)
             if gap > 0 { msgs += c.requests.skip(gap, timestamp: time) }
@@ -287,6 +292,7 @@ final class EventProcessor: @unchecked Sendable {
             for piece in stream.flush(force: true) { deliver(c, direction: direction, piece: piece, &s) }
         }
         for m in c.responses.finish(timestamp: time) { matchResponse(m, c, &s) }
+        finishSession(c, time: time, rows: &s.protocolRows, stats: &s.stats)
         s.stats.unmatched += c.pendingCount
         s.connStats.closed(c)
         s.stats.connectionsClosed += 1
@@ -319,6 +325,7 @@ final class EventProcessor: @unchecked Sendable {
                 out.append(s.http.finish())
                 s.http = RecordBatchBuilder(schema: Schemas.httpEvents, capacity: max(256, rows))
             }
+            out += s.protocolRows.finish()
             if s.connRows.count > 0 { out.append(s.connRows.finish()) }
             return out
         }

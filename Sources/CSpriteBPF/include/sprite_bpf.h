@@ -59,6 +59,13 @@ enum sprite_role {
 enum sprite_protocol {
     SPRITE_PROTO_UNKNOWN = 0,
     SPRITE_PROTO_HTTP = 1,
+    // Pixie's traffic protocol numbers, so conn_stats.protocol means the same.
+    SPRITE_PROTO_HTTP2 = 2,
+    SPRITE_PROTO_MYSQL = 3,
+    SPRITE_PROTO_PGSQL = 5,
+    SPRITE_PROTO_DNS = 6,
+    SPRITE_PROTO_REDIS = 7,
+    SPRITE_PROTO_KAFKA = 10,
     /// Inference gave up: counted, never shipped.
     SPRITE_PROTO_NONE = 255,
 };
