@@ -158,15 +158,19 @@ static __always_inline void tls_emit(struct sprite_conn_info *info, struct tls_s
     __u64 position = direction == SPRITE_DIR_EGRESS ? __sync_fetch_and_add(&st->sent, len)
                                                     : __sync_fetch_and_add(&st->recv, len);
     if (st->protocol == SPRITE_PROTO_UNKNOWN) {
-        __u8 head[8] = {};
-        __u32 n = len < 8 ? len : 8;
-        if (n > 0 && bpf_probe_read_user(head, n & 7 ? n & 7 : 8, (const void *)buf) == 0 && looks_like_http(head, n)) {
-            st->protocol = SPRITE_PROTO_HTTP;
+        __u8 head[SPRITE_INFER_BYTES] = {};
+        __u32 n = len < SPRITE_INFER_BYTES ? len : SPRITE_INFER_BYTES;
+        __u16 guess = SPRITE_PROTO_UNKNOWN;
+        if (n > 0 && bpf_probe_read_user(head, n & (SPRITE_INFER_BYTES - 1) ? n & (SPRITE_INFER_BYTES - 1) : SPRITE_INFER_BYTES,
+                                         (const void *)buf) == 0)
+            guess = infer_protocol(head, n, len);
+        if (guess != SPRITE_PROTO_UNKNOWN) {
+            st->protocol = guess;
         } else if (++st->infer_attempts >= MAX_INFER_ATTEMPTS) {
             st->protocol = SPRITE_PROTO_NONE;
         }
     }
-    if (st->protocol != SPRITE_PROTO_HTTP) return;
+    if (st->protocol == SPRITE_PROTO_UNKNOWN || st->protocol == SPRITE_PROTO_NONE) return;
 
     __u32 zero = 0;
     struct sprite_data_event *ev = bpf_map_lookup_elem(&tls_scratch, &zero);

@@ -18,7 +18,7 @@ struct ProtocolRowWriter {
             builders[t]!.append(c.localAddr, to: 4)
             builders[t]!.append(Int64(c.localPort), to: 5)
             builders[t]!.append(Int64(c.role), to: 6)
-            builders[t]!.append(false, to: 7)
+            builders[t]!.append(c.encrypted, to: 7)
             var column = ProtocolTable.connectionColumnCount
             for v in r.values {
                 switch v {
