@@ -52,6 +52,7 @@ public final class Collector: Sendable {
     public var stats: CollectorStats {
         var s = processor.stats
         s.drops = program.counter(Int32(SPRITE_COUNTER_RINGBUF_DROPS.rawValue))
+        s.tlsUnattributed = program.counter(Int32(SPRITE_COUNTER_TLS_NO_FD.rawValue))
         return s
     }
 

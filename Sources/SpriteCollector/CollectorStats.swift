@@ -20,6 +20,9 @@ public struct CollectorStats: Sendable, Hashable {
     public var rows = 0
     /// `http_events` rows appended.
     public var httpRows = 0
+    /// TLS reads and writes whose socket could not be found (no syscall underneath and no
+    /// socket remembered for the SSL object): their plaintext is not captured.
+    public var tlsUnattributed = 0
     /// Bytes missing from streams (lost events or beyond the capture limit).
     public var gapBytes = 0
     /// Programs that could not be attached (optional ones; required ones fail the start).

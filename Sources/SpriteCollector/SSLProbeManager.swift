@@ -48,8 +48,20 @@ final class SSLProbeManager: @unchecked Sendable {
     private let logger: Logger
     private let selfPID = UInt32(getpid())
     private let lock = Mutex(())
-    /// Guarded by `lock`.
+    /// Guarded by `lock`; only the discovery thread (and `start`/`stop` around it) takes it, for
+    /// as long as a scan lasts (ELF symbol tables of new executables can take a while to read).
     private var state: State
+    /// What other threads exchange with discovery, behind its own short-lived lock, so the
+    /// event-polling thread never waits for a scan.
+    private struct Shared {
+        /// Processes that exited, not yet forgotten by the discovery thread.
+        var exited: Set<UInt32> = []
+        /// Attachments and failures not reported yet.
+        var messages: [String] = []
+        /// Paths of the probed library files.
+        var probed: [String] = []
+    }
+    private let shared = Mutex(Shared())
     private let stopFlag = Atomic<Bool>(false)
     private var thread: pthread_t?
     private var execSource: (@Sendable () -> [UInt32])?
@@ -62,7 +74,18 @@ final class SSLProbeManager: @unchecked Sendable {
     }
 
     private func withState<R>(_ body: (inout State) -> R) -> R {
-        lock.withLock { _ in body(&self.state) }
+        lock.withLock { _ in
+            let r = body(&self.state)
+            // Publish what other threads read: messages and the probed files.
+            let messages = state.messages
+            state.messages.removeAll()
+            let probed = state.libraries.values.map(\.path).sorted()
+            shared.withLock { sh in
+                sh.messages += messages
+                sh.probed = probed
+            }
+            return r
+        }
     }
 
     /// Attaches the exec tracepoint, probes the libraries of every running process and starts the
@@ -102,7 +125,13 @@ final class SSLProbeManager: @unchecked Sendable {
     /// due. Cheap when nothing is due.
     func tick(execs: [UInt32]) {
         let now = ContinuousClock.now
+        let exited = shared.withLock { sh in
+            let e = sh.exited
+            sh.exited.removeAll()
+            return e
+        }
         withState { s in
+            for pid in exited { s.processFiles.removeValue(forKey: pid) }
             for pid in execs where pid != selfPID {
                 for d in Self.execScanDelays { s.dueScans.append((pid, now + d)) }
             }
@@ -123,27 +152,29 @@ final class SSLProbeManager: @unchecked Sendable {
         }
     }
 
-    /// Forgets processes that exited: their kernel state, and libraries no process maps any more.
+    /// Forgets processes that exited: their kernel state now, their library use at the next
+    /// discovery tick (libraries no process maps any more are released by the next rescan).
+    /// Called on the event-polling thread: never waits for a scan in progress.
     func processesExited(_ tgids: Set<UInt32>) {
         guard !tgids.isEmpty else { return }
         program.forgetProcesses(tgids)
-        withState { s in
-            for pid in tgids { s.processFiles.removeValue(forKey: pid) }
-        }
+        shared.withLock { $0.exited.formUnion(tgids) }
     }
 
-    /// Attachments, detachments and failures since the last call, one line each.
+    /// Attachments, detachments and failures since the last call, one line each (never waits
+    /// for a scan in progress).
     func takeMessages() -> [String] {
-        withState { s in
-            let m = s.messages
-            s.messages.removeAll()
+        shared.withLock { sh in
+            let m = sh.messages
+            sh.messages.removeAll()
             return m
         }
     }
 
-    /// Paths (inside their processes' mount namespaces) of the library files probed now.
+    /// Paths (inside their processes' mount namespaces) of the library files probed now: the
+    /// probes of each are attached (never waits for a scan in progress).
     var probedLibraries: [String] {
-        withState { s in s.libraries.values.map(\.path).sorted() }
+        shared.withLock { $0.probed }
     }
 
     /// Detaches every probe (idempotent).

@@ -63,13 +63,14 @@ extension RootIntegrationTests {
         defer { server.stop() }
         // The server is listening before this collector exists.
         let harness = try Harness()
-        let (out, _) = try Scripts.client(["keepalive", "127.0.0.1", "\(port)", "/early1", "/early2"])
-        let localPort = try #require(out["local_port"] as? Int, "\(out)")
+        let client = Result { try Scripts.client(["keepalive", "127.0.0.1", "\(port)", "/early1", "/early2"]) }
         let rows = Rows.waitFor { () -> [HTTPRow]? in
             let r = Rows.http(harness.store).filter { $0.upid.pid == server.pid }
             return r.count >= 2 ? r : nil
         } ?? []
-        await harness.stop()
+        await harness.stop()  // before anything can throw: a second collector must not outlive its test
+        let (out, _) = try client.get()
+        let localPort = try #require(out["local_port"] as? Int, "\(out)")
         #expect(rows.map(\.path) == ["/early1", "/early2"])
         #expect(rows.allSatisfy { $0.remotePort == localPort && $0.localPort == port && $0.role == 2 })
         // Stopping writes a final collector stats row.

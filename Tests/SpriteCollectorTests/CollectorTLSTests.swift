@@ -115,7 +115,8 @@ extension RootIntegrationTests {
         #expect(out["sizes"] as? [Int] == [14, 100000, 8, 14])
 
         let s = rows(pid: server.pid, count: 4) { $0.remotePort == localPort }
-        #expect(s.map(\.path) == ["/one", "/big/100000", "/upload", "/two"])
+        #expect(s.map(\.path) == ["/one", "/big/100000", "/upload", "/two"],
+                "server rows: \(Rows.http(store).filter { $0.upid.pid == server.pid }); \(collector.stats)")
         #expect(s.map(\.status) == [200, 200, 201, 200])
         #expect(s.map(\.respBodySize) == [14, 100000, 8, 14])
         #expect(s.map(\.reqBodySize) == [0, 0, 1000, 0])
@@ -124,7 +125,7 @@ extension RootIntegrationTests {
         #expect(s.last?.respBody == "tls hello /two")
 
         let c = rows(pid: clientPID, count: 4)
-        #expect(c.map(\.path) == ["/one", "/big/100000", "/upload", "/two"])
+        #expect(c.map(\.path) == ["/one", "/big/100000", "/upload", "/two"], "\(collector.stats)")
         #expect(c.map(\.respBodySize) == [14, 100000, 8, 14])
         #expect(c.allSatisfy { $0.encrypted && $0.role == 1 && $0.localPort == localPort && $0.remotePort == port })
         // The client read the whole body through SSL_read_ex (first 4 KiB kept in resp_body).
@@ -140,10 +141,11 @@ extension RootIntegrationTests {
         _ = Rows.waitFor { LibraryScanner.candidates(pid: server.pid)?.contains { LibraryScanner.isLibSSL($0.path) } == true ? true : nil }
         let harness = try Harness()
         #expect(harness.collector.tls?.probedLibraries.contains(TLSFixtures.systemLibSSL) == true)
-        let (out, _) = try TLSFixtures.runPythonClient(["keepalive", "\(port)", "65536", "/early1", "/early2"])
-        let localPort = try #require(out["local_port"] as? Int, "\(out)")
+        let client = Result { try TLSFixtures.runPythonClient(["keepalive", "\(port)", "65536", "/early1", "/early2"]) }
         let r = rows(harness.store, pid: server.pid, count: 2)
-        await harness.stop()
+        await harness.stop()  // before anything can throw: a second collector must not outlive its test
+        let (out, _) = try client.get()
+        let localPort = try #require(out["local_port"] as? Int, "\(out)")
         #expect(r.map(\.path) == ["/early1", "/early2"])
         #expect(r.allSatisfy { $0.encrypted && $0.remotePort == localPort && $0.localPort == port && $0.status == 200 })
         let messages = Rows.collectorStats(harness.store).map { $0["message"]?.string ?? "" }.joined(separator: " | ")
@@ -187,7 +189,7 @@ extension RootIntegrationTests {
         process.waitUntilExit()
 
         let c = rows(pid: pid, count: 2)
-        #expect(c.map(\.path) == ["/late1", "/late2"])
+        #expect(c.map(\.path) == ["/late1", "/late2"], "\(collector.stats)")
         #expect(c.allSatisfy { $0.encrypted && $0.localPort == localPort && $0.remotePort == port && $0.status == 200 })
         #expect(c.map(\.respBody) == ["tls hello /late1", "tls hello /late2"])
         // Once the process is gone, the private library is released at the next rescan.
