@@ -13,6 +13,7 @@ import Glibc
 ///
 /// ```swift
 /// let collector = try Collector(store: store, configuration: .init(), logger: logger)
+/// try collector.start()   // optional: attached when it returns
 /// let task = Task { try await collector.run() }
 /// ...
 /// task.cancel()   // detaches the programs and writes the last rows
@@ -25,6 +26,7 @@ public final class Collector: Sendable {
     private let processor: EventProcessor
     private let clocks: Clocks
     private let schedule: Mutex<Schedule>
+    private let lifecycle = Mutex(Lifecycle.idle)
     /// TLS plaintext capture (nil when off or when its BPF object could not load: `tlsStatus` says why).
     let tls: SSLProbeManager?
     private let tlsStatus: String?
@@ -56,32 +58,70 @@ public final class Collector: Sendable {
         return s
     }
 
-    /// Attaches the programs and collects until the task is cancelled, then detaches and writes
-    /// the remaining rows. Rows become visible at least every ``CollectorConfiguration/flushInterval``.
-    /// Events are consumed and rows written on a dedicated thread; this task only waits.
-    public func run() async throws {
-        let failures = try program.attach(logger: logger)
-        processor.updateStats { $0.attachFailures = failures }
-        let poller = try RingBufferPoller(
-            mapFD: program.eventsFD, processor: processor, pollInterval: configuration.pollInterval, logger: logger) { [self] in
-            housekeeping()
+    /// Attaches the programs and starts consuming events and discovering TLS libraries, on
+    /// dedicated threads; returns once everything is attached, so traffic from then on is
+    /// traced. Idempotent. ``run()`` calls it; call it first to know tracing is on before going
+    /// on (a task can start late on a busy cooperative pool).
+    public func start() throws(CollectorError) {
+        try lifecycle.withLock { (l: inout Lifecycle) throws(CollectorError) in
+            guard case .idle = l else { return }
+            let failures = try program.attach(logger: logger)
+            processor.updateStats { $0.attachFailures = failures }
+            let poller: RingBufferPoller
+            do throws(CollectorError) {
+                poller = try RingBufferPoller(
+                    mapFD: program.eventsFD, processor: processor, pollInterval: configuration.pollInterval, logger: logger) { [self] in
+                    housekeeping()
+                }
+            } catch {
+                program.detach()
+                throw error
+            }
+            tls?.start { [processor] in processor.takeExecs() }
+            logger.info("collector attached", metadata: ["optionalFailures": "\(failures.count)"])
+            var message = failures.isEmpty ? "started" : "started; not attached: " + failures.joined(separator: "; ")
+            if let tlsStatus { message += "; " + tlsStatus }
+            writeCollectorStats(message: message)
+            poller.start()
+            l = .running(poller)
         }
-        tls?.start { [processor] in processor.takeExecs() }
-        logger.info("collector attached", metadata: ["optionalFailures": "\(failures.count)"])
-        var message = failures.isEmpty ? "started" : "started; not attached: " + failures.joined(separator: "; ")
-        if let tlsStatus { message += "; " + tlsStatus }
-        writeCollectorStats(message: message)
-        poller.start()
+    }
+
+    /// Detaches the programs, drains the events already queued and writes the remaining rows
+    /// (idempotent; a stopped collector does not start again).
+    public func stop() {
+        lifecycle.withLock { l in
+            guard case .running(let poller) = l else {
+                l = .stopped
+                return
+            }
+            l = .stopped
+            tls?.stop()
+            program.detach()
+            poller.stop()
+            processor.sampleConnStats(kernelBytes: [:], now: Clocks.realtime())
+            flush()
+            writeCollectorStats(message: "stopped", tlsNotes: false)
+            logger.info("collector detached")
+        }
+    }
+
+    /// Attaches the programs (``start()``, if not started yet) and collects until the task is
+    /// cancelled, then detaches and writes the remaining rows (``stop()``). Rows become visible
+    /// at least every ``CollectorConfiguration/flushInterval``. Events are consumed and rows
+    /// written on a dedicated thread; this task only waits.
+    public func run() async throws {
+        try start()
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
         }
-        tls?.stop()
-        program.detach()
-        poller.stop()
-        processor.sampleConnStats(kernelBytes: [:], now: Clocks.realtime())
-        flush()
-        writeCollectorStats(message: "stopped", tlsNotes: false)
-        logger.info("collector detached")
+        stop()
+    }
+
+    private enum Lifecycle {
+        case idle
+        case running(RingBufferPoller)
+        case stopped
     }
 
     private struct Schedule {

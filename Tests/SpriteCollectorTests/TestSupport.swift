@@ -37,13 +37,10 @@ final class Harness: Sendable {
         store = TableStore()
         let collector = try Collector(store: store, configuration: configuration, logger: logger)
         self.collector = collector
+        // Attached when start returns: traffic from here on is traced (waiting for the run task
+        // instead could give up while a busy cooperative pool has not started it yet).
+        try collector.start()
         task = Task { try await collector.run() }
-        // Let the programs attach before traffic starts: wait for the start row.
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if !Rows.collectorStats(store).isEmpty { break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
     }
 
     static var testConfiguration: CollectorConfiguration {
