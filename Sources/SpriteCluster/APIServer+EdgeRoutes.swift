@@ -123,7 +123,12 @@ extension APIServer {
             switch result {
             case .success(let answer):
                 metrics.recordQuery(outcome: "ok", seconds: seconds, rows: answer.tables.reduce(0) { $0 + $1.batch.count })
-                return Self.json(.ok, answer.json())
+                // The broker's answer shape, with this node as the only agent.
+                let local = Coordinator.Answer(
+                    tables: answer.tables, agents: [.init(name: "local", url: "local", state: .ok, message: "")],
+                    compileNanos: answer.compileNanos, execNanos: answer.execNanos, rowsProcessed: answer.rowsProcessed,
+                    bytesProcessed: answer.bytesProcessed, bytesFromEdges: 0)
+                return Self.json(.ok, local.json())
             case .failure(let error):
                 metrics.recordQuery(outcome: error.code.rawValue, seconds: seconds, rows: 0)
                 logger.debug("query failed", metadata: ["error": "\(error.message)"])

@@ -370,4 +370,37 @@ struct ClusterTests {
         #expect(Self.agents(both) == ["main": "ok", "extra": "ok"])
         #expect(try ResultTables(json: both.body).difference(from: ResultTables.local(Self.referenceNode(data), QueryRequest(script: q1))) == nil)
     }
+
+    @Test func staticEdgesArePolledAndQueried() async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let data = ClusterData.csv(rows: 800, seed: 21, now: now)
+        let edge = try await SpriteProcess.start(["edge", "--listen", "127.0.0.1:0", "--no-collector", "--retention", "off", "--memory", "64MiB"],
+                                                 environment: TestCluster.environment)
+        defer { edge.terminate() }
+        let loaded = try await HTTP.call("POST", edge.url + "/api/v1/tables/http_events/csv", token: Self.token, body: Data(data.utf8),
+                                         headers: ["Content-Type": "text/csv"])
+        #expect(loaded.status == 200)
+        let agg = try await SpriteProcess.start(["aggregator", "--listen", "127.0.0.1:0", "--edges", "fixed=\(edge.url)", "--heartbeat-timeout", "3s"],
+                                                environment: TestCluster.environment)
+        defer { agg.terminate() }
+        var listed: [String: Any]?
+        for _ in 0..<200 where listed == nil {
+            let a = try await HTTP.call("GET", agg.url + "/api/v1/agents", token: Self.token)
+            listed = (((a.json as? [String: Any])?["agents"] as? [[String: Any]]) ?? []).first { $0["status"] as? String == "ok" }
+            if listed == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(listed?["name"] as? String == "fixed")
+        #expect(listed?["kind"] as? String == "static")
+        #expect(listed?["url"] as? String == edge.url)
+        let q2 = try Self.benchQueries()[1].1
+        let viaAggregator = try await HTTP.query(agg.url, token: Self.token, ["script": q2, "strict": true])
+        try #require(viaAggregator.status == 200, "\(viaAggregator.text)")
+        let direct = try await HTTP.query(edge.url, token: Self.token, ["script": q2])
+        #expect(Self.agents(direct) == ["local": "ok"])
+        let want = try ResultTables.local(try Self.referenceNode([data]), QueryRequest(script: q2))
+        #expect(try ResultTables(json: viaAggregator.body).difference(from: want) == nil)
+        #expect(try ResultTables(json: direct.body).difference(from: want) == nil)
+        // A node's own answer has the broker's shape.
+        OpenAPICheck.shared.check("POST", "/api/v1/query", direct)
+    }
 }

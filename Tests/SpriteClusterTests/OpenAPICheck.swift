@@ -37,6 +37,9 @@ indirect enum JSONNode: Decodable {
 struct OpenAPICheck {
     let document: [String: Any]
 
+    /// The document of this checkout.
+    static var shared: OpenAPICheck { try! OpenAPICheck() }
+
     init() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("docs/openapi.json")
