@@ -1,15 +1,11 @@
 import Hummingbird
-import NIOCore
 
-/// The request context of Sprite's servers: Hummingbird's core context plus the connection, so
-/// that a query can be cancelled when its client goes away.
+/// The request context of Sprite's servers (Hummingbird's core context); the one type their
+/// routes and middleware (``TokenAuthMiddleware``) are written for.
 public struct SpriteRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The client's connection.
-    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        channel = source.channel
     }
 }

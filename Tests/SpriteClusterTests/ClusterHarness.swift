@@ -144,8 +144,9 @@ final class TestCluster: Sendable {
 
     /// Starts the aggregator and three edges, loads `data[i]` into edge `i`, and waits until all
     /// three have registered.
-    static func start(data: [String], edgeExtra: [Int: [String]] = [:]) async throws -> TestCluster {
-        let agg = try await SpriteProcess.start(["aggregator", "--listen", "127.0.0.1:0", "--heartbeat-timeout", "3s"], environment: environment)
+    static func start(data: [String], edgeExtra: [Int: [String]] = [:], aggregatorExtra: [String] = []) async throws -> TestCluster {
+        let agg = try await SpriteProcess.start(["aggregator", "--listen", "127.0.0.1:0", "--heartbeat-timeout", "3s"] + aggregatorExtra,
+                                                environment: environment)
         var edges: [SpriteProcess] = []
         for i in 0..<data.count {
             edges.append(try await SpriteProcess.start(edgeArgs(i, aggregator: agg.url, extra: edgeExtra[i] ?? []), environment: environment))

@@ -100,4 +100,20 @@ struct ClusterTLSAndCancellationTests {
         let (plain, _) = try await Self.run("/usr/bin/curl", ["-s", "--max-time", "5", agg.url.replacingOccurrences(of: "https://", with: "http://") + "/healthz"])
         #expect(plain != 0)
     }
+
+    @Test func queriesBeyondTheConcurrencyLimitAreRefused() async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let cluster = try await TestCluster.start(data: [ClusterData.csv(rows: 300, seed: 6, now: now)],
+                                                  edgeExtra: [0: ["--debug-fragment-delay-ms", "3000"]],
+                                                  aggregatorExtra: ["--max-concurrent-queries", "1"])
+        defer { cluster.terminate() }
+        let script = try ClusterTests.benchQueries()[1].1
+        async let first = HTTP.query(cluster.aggregator.url, token: Self.token, ["script": script])
+        #expect(try await Self.waitForMetric(cluster.aggregator.url, "sprite_queries_in_flight 1"))
+        let second = try await HTTP.query(cluster.aggregator.url, token: Self.token, ["script": script])
+        #expect(second.status == 429)
+        #expect(second.text.contains("\"code\":\"busy\""))
+        #expect(try await first.status == 200)
+        #expect(try await Self.waitForMetric(cluster.aggregator.url, "sprite_queries_rejected_busy_total 1"))
+    }
 }
