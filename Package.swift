@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "SpriteCluster",
             dependencies: [
-                "SpriteStore", "SpriteEngine", "SpritePxL", "CZlib",
+                "SpriteStore", "SpriteEngine", "SpritePxL", "SpriteExport", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "sprite",
             dependencies: [
-                "SpriteStore", "SpriteCluster", "SpriteCollector",
+                "SpriteStore", "SpriteCluster", "SpriteCollector", "SpriteExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import SpriteEngine
+import SpriteExport
 import SpriteStore
 
 /// Sprite's HTTP server (Hummingbird 2): the edge routes of a node's store, the broker routes of
@@ -50,11 +51,14 @@ public struct APIServer: Sendable {
     public let edge: QueryService?
     /// The aggregator, when this process serves the broker API.
     public let broker: Coordinator?
+    /// Export schedules served under `/api/v1/exports`, when this process runs them.
+    public let exports: ExportScheduler?
     public let metrics: ClusterMetrics
     let logger: Logger
 
-    public init(configuration: Configuration, edge: QueryService?, broker: Coordinator?,
+    public init(configuration: Configuration, edge: QueryService?, broker: Coordinator?, exports: ExportScheduler? = nil,
                 metrics: ClusterMetrics? = nil, logger: Logger = Logger(label: "sprite.api")) {
+        self.exports = exports
         self.configuration = configuration
         self.edge = edge
         self.broker = broker
@@ -79,6 +83,7 @@ public struct APIServer: Sendable {
         }
         if let edge { addEdgeRoutes(router, edge, queryRoutes: broker == nil) }
         if let broker { addBrokerRoutes(router, broker) }
+        if let exports { addExportRoutes(router, exports) }
         let server: HTTPServerBuilder
         if let tls = configuration.tls {
             let chain: [NIOSSLCertificate]

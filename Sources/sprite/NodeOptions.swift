@@ -1,8 +1,12 @@
+import Foundation
 import ArgumentParser
 import SpriteStore
 
 /// Options of the commands that hold a table store (`up`, `edge`).
 struct NodeOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory for state that outlives the process (export schedules), default /var/lib/sprite as root, else ~/.local/share/sprite.")
+    var dataDir: String?
+
     @Flag(name: .long, help: "Run without the eBPF collector (query and load only; no root needed).")
     var noCollector = false
 
@@ -72,5 +76,18 @@ enum Durations {
         default: return nil
         }
         return Int(n * scale)
+    }
+}
+
+extension NodeOptions {
+    /// The data directory, created if needed.
+    func dataDirectory() throws -> String {
+        let dir = dataDir ?? (getuid() == 0 ? "/var/lib/sprite" : NSHomeDirectory() + "/.local/share/sprite")
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("--data-dir \(dir): cannot create it: \(error.localizedDescription)")
+        }
+        return dir
     }
 }

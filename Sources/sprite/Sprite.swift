@@ -10,6 +10,6 @@ struct Sprite: AsyncParsableCommand {
               sprite run -f script.pxl
               sprite tables
             """,
-        subcommands: [UpCommand.self, EdgeCommand.self, AggregatorCommand.self, RunCommand.self, LoadCommand.self, TablesCommand.self,
+        subcommands: [ExportCommand.self, UpCommand.self, EdgeCommand.self, AggregatorCommand.self, RunCommand.self, LoadCommand.self, TablesCommand.self,
                       AgentsCommand.self, SchemasCommand.self])
 }

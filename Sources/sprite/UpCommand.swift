@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SpriteCluster
 import SpriteCollector
+import SpriteExport
 import SpriteStore
 
 /// `sprite up`: the all-in-one single node.
@@ -107,7 +108,19 @@ struct NodeRunner {
             registry.addLocal(name: name, service: service)
             coordinator = Coordinator(registry: registry, client: client)
         }
-        let api = APIServer(configuration: config, edge: service, broker: coordinator)
+        // Export schedules run where the broker is; with `up` that is this process, on its store.
+        var exports: ExportScheduler?
+        if role == "up" {
+            let path = try node.dataDirectory() + "/exports.sqlite"
+            do {
+                exports = ExportScheduler(database: try ExportDatabase(path: path),
+                                          runner: ExportRunner(engine: LocalQueryEngine(store: store)),
+                                          logger: Logger(label: "sprite.export"))
+            } catch {
+                throw failure("sprite: \(error.message)")
+            }
+        }
+        let api = APIServer(configuration: config, edge: service, broker: coordinator, exports: exports)
         let tracing = collector == nil ? "off" : "on"
         let retention = store.configuration.retentionWindow.map { "\($0 / 3_600_000_000_000)h" } ?? "off"
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -122,6 +135,7 @@ struct NodeRunner {
                     }
                 }
                 group.addTask { await store.runMaintenance() }
+                if let exports { group.addTask { await exports.run() } }
                 if let running = collector {
                     group.addTask { try await running.run() }
                 }
