@@ -5,42 +5,20 @@ enum ProtobufEncoding {
     static let scopeName = "sprite"
     static let scopeVersion = "0.1.0"
 
-    static func traces(_ groups: [ResourceGroup<Span>]) -> [UInt8] {
-        var w = ProtobufWriter(capacity: 1 << 14)
-        for g in groups {
-            w.message(1) { rs in
-                rs.message(1) { resource(&$0, g.resource) }
-                rs.message(2) { ss in
-                    ss.message(1, scope)
-                    for span in g.items { ss.message(2) { encode(&$0, span) } }
-                }
-            }
-        }
-        return w.bytes
-    }
+    static func traces(_ groups: [ResourceGroup<Span>]) -> [UInt8] { request(groups, encode) }
+    static func metrics(_ groups: [ResourceGroup<Metric>]) -> [UInt8] { request(groups, encode) }
+    static func logs(_ groups: [ResourceGroup<LogRecord>]) -> [UInt8] { request(groups, encode) }
 
-    static func metrics(_ groups: [ResourceGroup<Metric>]) -> [UInt8] {
+    /// An `Export*ServiceRequest`: every signal nests resource (1) and scope items (2), scope (1)
+    /// and items (2) the same way.
+    static func request<T>(_ groups: [ResourceGroup<T>], _ item: (inout ProtobufWriter, T) -> Void) -> [UInt8] {
         var w = ProtobufWriter(capacity: 1 << 14)
         for g in groups {
-            w.message(1) { rm in
-                rm.message(1) { resource(&$0, g.resource) }
-                rm.message(2) { sm in
-                    sm.message(1, scope)
-                    for m in g.items { sm.message(2) { encode(&$0, m) } }
-                }
-            }
-        }
-        return w.bytes
-    }
-
-    static func logs(_ groups: [ResourceGroup<LogRecord>]) -> [UInt8] {
-        var w = ProtobufWriter(capacity: 1 << 14)
-        for g in groups {
-            w.message(1) { rl in
-                rl.message(1) { resource(&$0, g.resource) }
-                rl.message(2) { sl in
-                    sl.message(1, scope)
-                    for r in g.items { sl.message(2) { encode(&$0, r) } }
+            w.message(1) { r in
+                r.message(1) { resource(&$0, g.resource) }
+                r.message(2) { s in
+                    s.message(1, scope)
+                    for i in g.items { s.message(2) { item(&$0, i) } }
                 }
             }
         }
