@@ -1,36 +1,8 @@
+import SpriteStore
 /// The one error type of the cluster module (query service, servers, clients): a stable code, a
 /// message a user can act on, and for script errors the location in the script.
 public struct ClusterError: Error, Sendable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-
-        /// The script did not compile (the message has line:column and a caret).
-        public static let compile = Code(rawValue: "compile_error")
-        /// The script compiled but failed while running.
-        public static let execution = Code(rawValue: "execution_error")
-        /// The request was malformed (bad JSON, missing fields, too large).
-        public static let badRequest = Code(rawValue: "bad_request")
-        /// The request body exceeds the server's limit.
-        public static let tooLarge = Code(rawValue: "too_large")
-        /// The request lacked valid credentials.
-        public static let unauthorized = Code(rawValue: "unauthorized")
-        /// The server could not be reached or answered unexpectedly.
-        public static let unavailable = Code(rawValue: "unavailable")
-        /// Too many queries at once.
-        public static let busy = Code(rawValue: "busy")
-        /// Bytes between an edge and the aggregator were malformed or cut short.
-        public static let transport = Code(rawValue: "transport_error")
-        /// The query ran past its deadline.
-        public static let timeout = Code(rawValue: "timeout")
-        /// The query was cancelled (the client went away).
-        public static let cancelled = Code(rawValue: "cancelled")
-        /// The resource does not exist.
-        public static let notFound = Code(rawValue: "not_found")
-        /// An edge the query needed did not answer and the query was `strict`.
-        public static let incomplete = Code(rawValue: "incomplete")
-    }
+    public typealias Code = ErrorCode<ClusterError>
 
     public var code: Code
     public var message: String
@@ -48,4 +20,31 @@ public struct ClusterError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension ErrorCode where Domain == ClusterError {
+    /// The script did not compile (the message has line:column and a caret).
+    public static var compile: Self { Self(rawValue: "compile_error") }
+    /// The script compiled but failed while running.
+    public static var execution: Self { Self(rawValue: "execution_error") }
+    /// The request was malformed (bad JSON, missing fields, too large).
+    public static var badRequest: Self { Self(rawValue: "bad_request") }
+    /// The request body exceeds the server's limit.
+    public static var tooLarge: Self { Self(rawValue: "too_large") }
+    /// The request lacked valid credentials.
+    public static var unauthorized: Self { Self(rawValue: "unauthorized") }
+    /// The server could not be reached or answered unexpectedly.
+    public static var unavailable: Self { Self(rawValue: "unavailable") }
+    /// Too many queries at once.
+    public static var busy: Self { Self(rawValue: "busy") }
+    /// Bytes between an edge and the aggregator were malformed or cut short.
+    public static var transport: Self { Self(rawValue: "transport_error") }
+    /// The query ran past its deadline.
+    public static var timeout: Self { Self(rawValue: "timeout") }
+    /// The query was cancelled (the client went away).
+    public static var cancelled: Self { Self(rawValue: "cancelled") }
+    /// The resource does not exist.
+    public static var notFound: Self { Self(rawValue: "not_found") }
+    /// An edge the query needed did not answer and the query was `strict`.
+    public static var incomplete: Self { Self(rawValue: "incomplete") }
 }

@@ -1,23 +1,7 @@
+import SpriteStore
 /// The one error type of scheduled exports: a stable code and a message a user can act on.
 public struct ExportError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-
-        /// The script does not compile or does not export anything (line and column in the message).
-        public static let badScript = Code(rawValue: "bad_script")
-        /// A schedule's settings are invalid (name, interval, endpoint).
-        public static let badSchedule = Code(rawValue: "bad_schedule")
-        /// No schedule has that name.
-        public static let unknownSchedule = Code(rawValue: "unknown_schedule")
-        /// A schedule with that name exists.
-        public static let exists = Code(rawValue: "exists")
-        /// The schedule database failed.
-        public static let storage = Code(rawValue: "storage")
-        /// Running the script or sending its data failed.
-        public static let runFailed = Code(rawValue: "run_failed")
-    }
+    public typealias Code = ErrorCode<ExportError>
 
     public var code: Code
     public var message: String
@@ -33,4 +17,19 @@ public struct ExportError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension ErrorCode where Domain == ExportError {
+    /// The script does not compile or does not export anything (line and column in the message).
+    public static var badScript: Self { Self(rawValue: "bad_script") }
+    /// A schedule's settings are invalid (name, interval, endpoint).
+    public static var badSchedule: Self { Self(rawValue: "bad_schedule") }
+    /// No schedule has that name.
+    public static var unknownSchedule: Self { Self(rawValue: "unknown_schedule") }
+    /// A schedule with that name exists.
+    public static var exists: Self { Self(rawValue: "exists") }
+    /// The schedule database failed.
+    public static var storage: Self { Self(rawValue: "storage") }
+    /// Running the script or sending its data failed.
+    public static var runFailed: Self { Self(rawValue: "run_failed") }
 }

@@ -1,3 +1,4 @@
+import SpriteStore
 /// The one error type of the PxL front end and of everything compiled from PxL scripts.
 ///
 /// An error carries a stable ``Code``, a human-readable message and the 1-based line and column
@@ -16,32 +17,7 @@
 /// ``rendered(source:fileName:)``.
 public struct PxLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A stable, machine-readable error category. Its `rawValue` never changes between releases.
-    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
-        /// The stable string form of the code, e.g. `"syntax"`.
-        public let rawValue: String
-
-        /// Creates a code from its stable string form.
-        public init(rawValue: String) {
-            self.rawValue = rawValue
-        }
-
-        /// The script is not well-formed PxL (tokenizer or parser error).
-        public static let syntax = Code(rawValue: "syntax")
-        /// The script uses a Python construct that PxL deliberately does not support.
-        public static let unsupported = Code(rawValue: "unsupported")
-        /// A name (variable, function, module member) is not defined.
-        public static let unknownName = Code(rawValue: "unknownName")
-        /// A dataframe column does not exist.
-        public static let unknownColumn = Code(rawValue: "unknownColumn")
-        /// Operand or argument types do not fit the operation.
-        public static let typeMismatch = Code(rawValue: "typeMismatch")
-        /// A call received a missing, extra or invalid argument.
-        public static let badArgument = Code(rawValue: "badArgument")
-        /// An error raised while executing a compiled script.
-        public static let runtime = Code(rawValue: "runtime")
-
-        public var description: String { rawValue }
-    }
+    public typealias Code = ErrorCode<PxLError>
 
     /// The category of the error.
     public var code: Code
@@ -82,4 +58,21 @@ public struct PxLError: Error, Sendable, Equatable, CustomStringConvertible {
     public var location: SourceLocation {
         SourceLocation(line: line, column: column)
     }
+}
+
+extension ErrorCode where Domain == PxLError {
+    /// The script is not well-formed PxL (tokenizer or parser error).
+    public static var syntax: Self { Self(rawValue: "syntax") }
+    /// The script uses a Python construct that PxL deliberately does not support.
+    public static var unsupported: Self { Self(rawValue: "unsupported") }
+    /// A name (variable, function, module member) is not defined.
+    public static var unknownName: Self { Self(rawValue: "unknownName") }
+    /// A dataframe column does not exist.
+    public static var unknownColumn: Self { Self(rawValue: "unknownColumn") }
+    /// Operand or argument types do not fit the operation.
+    public static var typeMismatch: Self { Self(rawValue: "typeMismatch") }
+    /// A call received a missing, extra or invalid argument.
+    public static var badArgument: Self { Self(rawValue: "badArgument") }
+    /// An error raised while executing a compiled script.
+    public static var runtime: Self { Self(rawValue: "runtime") }
 }
