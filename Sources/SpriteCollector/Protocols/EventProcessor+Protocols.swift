@@ -48,6 +48,7 @@ enum ProtocolSessions {
         switch UInt32(clamping: id) {
         case SPRITE_PROTO_REDIS.rawValue: RedisSession(limits: limits)
         case SPRITE_PROTO_PGSQL.rawValue: PostgreSQLSession(limits: limits)
+        case SPRITE_PROTO_MYSQL.rawValue: MySQLSession(limits: limits)
         default: nil
         }
     }
