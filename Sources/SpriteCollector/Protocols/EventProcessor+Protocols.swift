@@ -49,6 +49,7 @@ enum ProtocolSessions {
         case SPRITE_PROTO_REDIS.rawValue: RedisSession(limits: limits)
         case SPRITE_PROTO_PGSQL.rawValue: PostgreSQLSession(limits: limits)
         case SPRITE_PROTO_MYSQL.rawValue: MySQLSession(limits: limits)
+        case SPRITE_PROTO_DNS.rawValue: DNSSession(limits: limits)
         default: nil
         }
     }

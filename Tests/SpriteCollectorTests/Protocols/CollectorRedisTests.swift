@@ -26,7 +26,7 @@ extension RootIntegrationTests {
 
     @Test func redisCliCommandsAndErrors() throws {
         let (server, port) = try Self.startRedis()
-        defer { server.stop() }
+        defer { server.stop(signal: SIGTERM) }
         let cli = "/usr/bin/redis-cli"
         let set = try Servers.run(cli, ["-p", "\(port)", "SET", "greeting", "hello world"])
         #expect(set.out.contains("OK"))
@@ -99,7 +99,7 @@ print(json.dumps(out))
 
     @Test func redisPyPipelineResp3AndPubSub() throws {
         let (server, port) = try Self.startRedis()
-        defer { server.stop() }
+        defer { server.stop(signal: SIGTERM) }
         let (out, raw, pid) = try Servers.python(Self.client, ["\(port)"])
         #expect(out["pipelined"] as? Int == 203, "\(raw)")
         #expect(out["message"] as? String == "breaking")

@@ -51,7 +51,7 @@ enum Servers {
         let file = tempDir("py").appendingPathComponent("script.py")
         try source.write(to: file, atomically: true, encoding: .utf8)
         let child = try Child(Scripts.python, Scripts.pythonArgs([file.path] + args))
-        let out = child.output()
+        let out = child.outputReaped()
         let last = out.split(separator: "\n").last.map(String.init) ?? ""
         let json = (try? JSONSerialization.jsonObject(with: Data(last.utf8))) as? [String: Any] ?? [:]
         return (json, out + child.errorOutput, child.pid)
@@ -60,7 +60,7 @@ enum Servers {
     /// Runs a command to completion; returns stdout + stderr and the process id.
     static func run(_ executable: String, _ args: [String]) throws -> (out: String, pid: UInt32) {
         let child = try Child(executable, args)
-        let out = child.output()
+        let out = child.outputReaped()
         return (out + child.errorOutput, child.pid)
     }
 }
@@ -92,10 +92,28 @@ extension ProtocolRow {
 }
 
 extension Child {
+    /// Stdout up to EOF, then waits for the exit by polling (Foundation's `waitUntilExit` can miss
+    /// the exit of a short-lived child while other children run, and then waits forever).
+    func outputReaped() -> String {
+        let d = stdout.fileHandleForReading.readDataToEndOfFile()
+        var status: Int32 = 0
+        for _ in 0..<300 {
+            if !process.isRunning || waitpid(process.processIdentifier, &status, WNOHANG) != 0 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return String(decoding: d, as: UTF8.self)
+    }
+
     /// Stops a server with `signal` (its own clean shutdown), then SIGKILL after 10 s.
     func stop(signal: Int32) {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
-        stop()
+        let pid = process.processIdentifier
+        var status: Int32 = 0
+        for sig in [signal, SIGKILL] {
+            if process.isRunning { kill(pid, sig) }
+            for _ in 0..<100 {
+                if !process.isRunning || waitpid(pid, &status, WNOHANG) != 0 { return }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
     }
 }
