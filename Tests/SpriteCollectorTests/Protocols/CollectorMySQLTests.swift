@@ -92,6 +92,8 @@ print(json.dumps(out))
         #expect(out["labels"] as? [String] == ["item-7", "item-9"])
         #expect(out["error"] as? Int == 1054)
 
+        // Two executions, the close of their statement and the failed prepare (the client's last command).
+        _ = ProtocolRow.wait(store, "mysql_events", pid: pid, count: 4) { [23, 25].contains($0.int("req_cmd")) || $0.int("resp_status") == 3 }
         let rows = ProtocolRow.wait(store, "mysql_events", pid: pid, count: 2) { $0.int("req_cmd") == 23 }
         let all = Rows.all(store, "mysql_events").map { ProtocolRow($0) }.filter { $0.pid == pid }
         // 200 rows arrive in several packets and reads.
