@@ -6,17 +6,25 @@ import Glibc
 enum ProcFS {
     /// The whole file as text, or nil if it cannot be read.
     static func read(_ path: String, limit: Int = 1 << 16) -> String? {
+        readBytes(path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The whole file's bytes (at most about `limit`), or nil if it cannot be opened.
+    static func readBytes(_ path: String, limit: Int = 1 << 16) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
+        out.reserveCapacity(16 << 10)
         while out.count < limit {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 4096) }
+            let before = out.count
+            // Reads straight into the array's spare capacity (no chunk copy).
+            out.append(contentsOf: repeatElement(0, count: 16 << 10))
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + before, 16 << 10) }
+            out.removeLast((16 << 10) - max(0, n))
             if n <= 0 { break }
-            out.append(contentsOf: chunk[0..<n])
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Clock ticks per second (`_SC_CLK_TCK`, normally 100).
