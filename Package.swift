@@ -101,10 +101,14 @@ let package = Package(
         .testTarget(name: "SpriteStoreTests", dependencies: ["SpriteStore"]),
         .testTarget(name: "SpritePxLTests", dependencies: ["SpritePxL"]),
         .testTarget(name: "SpriteEngineTests", dependencies: ["SpriteEngine", "SpriteStore"]),
-        .testTarget(name: "SpriteOTLPTests", dependencies: ["SpriteOTLP", "SpriteExport", "SpritePxL", "SpriteEngine", "SpriteStore"]),
+        // Helpers shared by test targets: the real OTLP receiver (scripts/otlp_receiver.py) in a subprocess.
+        .target(name: "SpriteTestSupport", path: "Tests/SpriteTestSupport"),
+        .testTarget(name: "SpriteOTLPTests", dependencies: ["SpriteOTLP", "SpriteExport", "SpritePxL", "SpriteEngine", "SpriteStore",
+                                                            "SpriteTestSupport"]),
         // Parses deploy/ (Kubernetes manifests, systemd units) and checks them against `sprite --help`.
         .testTarget(name: "SpriteDeployTests", dependencies: ["SpriteEngine", "SpritePxL", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "SpriteClusterTests", dependencies: ["SpriteCluster", "SpriteStore", "SpriteEngine", "SpritePxL"],
+        .testTarget(name: "SpriteClusterTests", dependencies: ["SpriteCluster", "SpriteStore", "SpriteEngine", "SpritePxL", "SpriteExport",
+                                                               "SpriteTestSupport"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import SpriteEngine
+import SpriteExport
 import SpriteStore
 
 /// An edge's registration and heartbeat (`POST /api/v1/agents`).
@@ -23,6 +24,7 @@ public struct AgentRegistration: Codable, Sendable {
 extension APIServer {
     func addBrokerRoutes(_ router: Router<SpriteRequestContext>, _ coordinator: Coordinator) {
         let configuration = self.configuration, metrics = self.metrics, logger = self.logger
+        let exportDatabase = exports?.database
         router.post("/api/v1/query") { request, context -> Response in
             guard metrics.enter(limit: configuration.maxConcurrentQueries) else {
                 metrics.recordQuery(outcome: ClusterError.Code.busy.rawValue, seconds: 0, rows: 0)
@@ -102,9 +104,31 @@ extension APIServer {
             }
             let known = coordinator.registry.snapshot().contains { $0.edge.name == registration.name && $0.isAvailable }
             coordinator.registry.register(name: registration.name, url: registration.url, schemas: registration.schemas)
-            if !known { logger.notice("edge \(registration.name) joined from \(registration.url)") }
+            if !known {
+                logger.notice("edge \(registration.name) joined from \(registration.url)")
+                // From now on, export runs wait for this edge (also after a restart of this process).
+                do throws(ExportError) { try exportDatabase?.rememberEdge(name: registration.name, url: registration.url, at: ExportScheduler.realtimeNanos()) } catch {
+                    logger.error("cannot record the edge for exports", metadata: ["edge": "\(registration.name)", "error": "\(error.message)"])
+                }
+            }
             let timeout = coordinator.registry.heartbeatTimeoutNanos / 1_000_000_000
             return Self.json(.ok, Array("{\"status\":\"ok\",\"heartbeat_timeout_seconds\":\(timeout)}".utf8))
+        }
+        router.delete("/api/v1/agents/{name}") { _, context -> Response in
+            let name = context.parameters.get("name") ?? ""
+            if coordinator.registry.snapshot().contains(where: { $0.edge.name == name && $0.edge.url == "local" }) {
+                return Self.json(.badRequest, ClusterError(.badRequest, "'\(name)' is this process's own store; it cannot be removed").json())
+            }
+            let removed = coordinator.registry.remove(name)
+            var forgotten = false
+            do throws(ExportError) { forgotten = try exportDatabase?.forgetEdge(name) ?? false } catch {
+                return Self.json(.internalServerError, ClusterError(.execution, error.message).json())
+            }
+            guard removed || forgotten else {
+                return Self.json(.notFound, ClusterError(.notFound, "no edge named '\(name)'; see GET /api/v1/agents").json())
+            }
+            logger.notice("edge \(name) removed")
+            return Self.json(.ok, Array("{\"removed\":\"\(name)\"}".utf8))
         }
         router.get("/api/v1/schemas") { _, _ in
             let catalog = coordinator.registry.catalog

@@ -57,16 +57,19 @@ public struct Coordinator: Sendable {
     }
 
     /// Runs `request` on the cluster.
+    /// - Parameter now: `px.now()` of the query, default the current time (an export run passes
+    ///   its window's end).
     /// - Throws: ``ClusterError``: `.compile` (with line and column), `.execution`, `.timeout`,
     ///   `.cancelled`, or `.incomplete` when `strict` and an edge is missing (the message lists them).
-    public func run(_ request: QueryRequest, partialAggregation: Bool = true) async throws(ClusterError) -> Answer {
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+    public func run(_ request: QueryRequest, partialAggregation: Bool = true, now: Int64? = nil) async throws(ClusterError) -> Answer {
+        let requestedNow = now
+        let now = now ?? Int64(Date().timeIntervalSince1970 * 1e9)
         let timeout = request.timeout.map { Duration.milliseconds(Int64(min(max(0.001, $0), 3600) * 1000)) }.map { min($0, maxTimeout) } ?? defaultTimeout
         let snapshot = registry.snapshot()
         if snapshot.count == 1, case .local(let service) = snapshot[0].edge.endpoint {
             // One node holding all the data (`sprite up` alone): no splitting needed.
             let answer = try await Self.offload { () -> Result<QueryService.Answer, ClusterError> in
-                Result { () throws(ClusterError) -> QueryService.Answer in try service.run(request) }
+                Result { () throws(ClusterError) -> QueryService.Answer in try service.run(request, now: requestedNow) }
             }.get()
             return Answer(tables: answer.tables, agents: [AgentStatus(name: snapshot[0].edge.name, url: "local", state: .ok, message: "")],
                           compileNanos: answer.compileNanos, execNanos: answer.execNanos, rowsProcessed: answer.rowsProcessed,
@@ -77,7 +80,8 @@ public struct Coordinator: Sendable {
         let planResult = await Self.offload { () -> Result<DistributedPlan, ClusterError> in
             Result { () throws(ClusterError) -> DistributedPlan in
                 try QueryService.distributedPlan(script: request.script, function: request.function, args: request.args,
-                                                 now: now, partialAggregation: partialAggregation, catalog: catalog)
+                                                 now: now, partialAggregation: partialAggregation, pluginWindow: request.pluginWindow,
+                                                 exports: request.exports ?? false, catalog: catalog)
             }
         }
         let plan = try planResult.get()
@@ -98,7 +102,8 @@ public struct Coordinator: Sendable {
 
         let execStart = QueryService.monotonicNanos()
         let fragmentRequest = FragmentRequest(script: request.script, function: request.function, args: request.args, now: now,
-                                              partialAggregation: partialAggregation, fragments: plan.fragments.map(\.schema))
+                                              partialAggregation: partialAggregation, fragments: plan.fragments.map(\.schema),
+                                              pluginWindow: request.pluginWindow, exports: request.exports ?? false)
         let results = await withTaskGroup(of: (EdgeRegistry.Edge, Result<EdgeResult, ClusterError>).self) { group in
             for edge in targets {
                 group.addTask {

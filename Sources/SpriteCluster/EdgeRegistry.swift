@@ -96,6 +96,18 @@ public final class EdgeRegistry: Sendable {
         }
     }
 
+    /// Forgets an edge (taken out of the cluster). This process's own store cannot be removed.
+    /// - Returns: whether an edge of that name was known and removed.
+    @discardableResult
+    public func remove(_ name: String) -> Bool {
+        edges.withLock { m in
+            guard let e = m[name] else { return false }
+            if case .local = e.endpoint { return false }
+            m[name] = nil
+            return true
+        }
+    }
+
     /// Every known edge, sorted by name, with its availability now.
     public func snapshot() -> [Snapshot] {
         let now = Self.monotonicNanos()

@@ -14,18 +14,52 @@ public struct FragmentRequest: Codable, Sendable {
     public var partialAggregation: Bool
     /// The schemas of the fragments, in order.
     public var fragments: [Schema]
+    /// An export run's window (`px.plugin.start_time`/`end_time`); optional fields, absent for
+    /// queries. An edge that predates them ignores them and refuses a script reading the window.
+    public var pluginWindow: PluginWindow?
+    /// Split the script's `px.export` frames instead of its `px.display` tables.
+    public var exports: Bool
 
     enum CodingKeys: String, CodingKey {
         case script, function = "func", args, now, partialAggregation = "partial_aggregation", fragments
+        case pluginStartTime = "plugin_start_time", pluginEndTime = "plugin_end_time", exports
     }
 
-    public init(script: String, function: String?, args: [String: String]?, now: Int64, partialAggregation: Bool, fragments: [Schema]) {
+    public init(script: String, function: String?, args: [String: String]?, now: Int64, partialAggregation: Bool, fragments: [Schema],
+                pluginWindow: PluginWindow? = nil, exports: Bool = false) {
         self.script = script
         self.function = function
         self.args = args
         self.now = now
         self.partialAggregation = partialAggregation
         self.fragments = fragments
+        self.pluginWindow = pluginWindow
+        self.exports = exports
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        script = try c.decode(String.self, forKey: .script)
+        function = try c.decodeIfPresent(String.self, forKey: .function)
+        args = try c.decodeIfPresent([String: String].self, forKey: .args)
+        now = try c.decode(Int64.self, forKey: .now)
+        partialAggregation = try c.decode(Bool.self, forKey: .partialAggregation)
+        fragments = try c.decode([Schema].self, forKey: .fragments)
+        pluginWindow = try PluginWindow.decode(from: c, start: .pluginStartTime, end: .pluginEndTime)
+        exports = try c.decodeIfPresent(Bool.self, forKey: .exports) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(script, forKey: .script)
+        try c.encodeIfPresent(function, forKey: .function)
+        try c.encodeIfPresent(args, forKey: .args)
+        try c.encode(now, forKey: .now)
+        try c.encode(partialAggregation, forKey: .partialAggregation)
+        try c.encode(fragments, forKey: .fragments)
+        try c.encodeIfPresent(pluginWindow?.start, forKey: .pluginStartTime)
+        try c.encodeIfPresent(pluginWindow?.end, forKey: .pluginEndTime)
+        if exports { try c.encode(true, forKey: .exports) }
     }
 }
 

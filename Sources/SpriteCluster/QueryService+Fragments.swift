@@ -6,23 +6,20 @@ extension QueryService {
     /// Compiles a script as the aggregator did and splits it the same way.
     /// - Throws: ``ClusterError`` `.compile` with the line and column, or `.execution`.
     public func distributedPlan(script: String, function: String?, args: [String: String]?, now: Int64,
-                                partialAggregation: Bool) throws(ClusterError) -> DistributedPlan {
-        try Self.distributedPlan(script: script, function: function, args: args, now: now,
-                                 partialAggregation: partialAggregation, catalog: store)
+                                partialAggregation: Bool, pluginWindow: PluginWindow? = nil, exports: Bool = false) throws(ClusterError) -> DistributedPlan {
+        try Self.distributedPlan(script: script, function: function, args: args, now: now, partialAggregation: partialAggregation,
+                                 pluginWindow: pluginWindow, exports: exports, catalog: store)
     }
 
-    /// Compiles a script against `catalog` and splits its plans.
+    /// Compiles a script against `catalog` and splits its plans (its `px.export` frames' with
+    /// `exports`).
     public static func distributedPlan(script: String, function: String?, args: [String: String]?, now: Int64,
-                                       partialAggregation: Bool, catalog: any Catalog) throws(ClusterError) -> DistributedPlan {
-        let compiled: CompiledScript
+                                       partialAggregation: Bool, pluginWindow: PluginWindow? = nil, exports: Bool = false,
+                                       catalog: any Catalog) throws(ClusterError) -> DistributedPlan {
+        let plans = try Self.plans(script: script, function: function, args: args, now: now, pluginWindow: pluginWindow,
+                                   exports: exports, catalog: catalog)
         do {
-            compiled = try PxLCompiler(catalog: catalog, now: now).compile(script, function: function, arguments: args ?? [:])
-        } catch {
-            throw ClusterError(.compile, error.description, line: error.line > 0 ? error.line : nil,
-                               column: error.column > 0 ? error.column : nil)
-        }
-        do {
-            return try PlanSplitter(catalog: catalog, partialAggregation: partialAggregation).split(compiled.plans)
+            return try PlanSplitter(catalog: catalog, partialAggregation: partialAggregation).split(plans)
         } catch {
             throw ClusterError(.execution, error.message)
         }
@@ -33,7 +30,8 @@ extension QueryService {
     ///   execution fails.
     public func runFragments(_ request: FragmentRequest) throws(ClusterError) -> ([RecordBatch], EdgeStats) {
         let plan = try distributedPlan(script: request.script, function: request.function, args: request.args,
-                                       now: request.now, partialAggregation: request.partialAggregation)
+                                       now: request.now, partialAggregation: request.partialAggregation,
+                                       pluginWindow: request.pluginWindow, exports: request.exports)
         guard plan.fragments.map(\.schema) == request.fragments else {
             throw ClusterError(.transport, "this edge splits the script into \(plan.fragments.count) fragments, the aggregator into \(request.fragments.count); run the same Sprite version on both")
         }

@@ -31,6 +31,7 @@ public final class ExportDatabase: Sendable {
               started INTEGER, finished INTEGER, status TEXT, items INTEGER, bytes INTEGER, rejected INTEGER,
               attempts INTEGER, message TEXT);
             CREATE INDEX IF NOT EXISTS runs_by_schedule ON runs(schedule, id);
+            CREATE TABLE IF NOT EXISTS edges (name TEXT PRIMARY KEY, url TEXT NOT NULL, added INTEGER NOT NULL);
             """)
     }
 
@@ -128,6 +129,29 @@ public final class ExportDatabase: Sendable {
                                  status: ExportRun.Status(rawValue: r.text(5)) ?? .failed, items: Int(r.int(6)), bytes: Int(r.int(7)),
                                  rejected: Int(r.int(8)), attempts: Int(r.int(9)), message: r.text(10)))
         }
+        return out
+    }
+
+    // MARK: - Edges exports must cover
+
+    /// Remembers an edge that exports must cover (its URL is updated if it changed).
+    public func rememberEdge(name: String, url: String, at time: Int64) throws(ExportError) {
+        try query("INSERT INTO edges VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET url = excluded.url WHERE url != excluded.url",
+                  [.text(name), .text(url), .int(time)])
+    }
+
+    /// Forgets an edge (decommissioned): runs no longer wait for it. Returns whether it was known.
+    @discardableResult
+    public func forgetEdge(_ name: String) throws(ExportError) -> Bool {
+        let known = try knownEdges()[name] != nil
+        try query("DELETE FROM edges WHERE name = ?", [.text(name)])
+        return known
+    }
+
+    /// The edges exports must cover, name → last known URL.
+    public func knownEdges() throws(ExportError) -> [String: String] {
+        var out: [String: String] = [:]
+        try query("SELECT name, url FROM edges", []) { r in out[r.text(0)] = r.text(1) }
         return out
     }
 }

@@ -1,13 +1,19 @@
 import SpriteEngine
+import SpritePxL
 import SpriteStore
 
-/// Where export scripts are compiled and run: on one node's store, or (in a cluster) through the
-/// aggregator so that every edge's data is exported.
+/// Where export scripts run. In Sprite that is the aggregator (`ClusterExportEngine` of
+/// SpriteCluster), so that a run covers every edge; ``LocalQueryEngine`` runs them on one store
+/// (tests and benchmarks).
 public protocol ExportQueryEngine: Sendable {
-    /// The tables scripts can read.
+    /// The tables scripts can read (scripts are checked against it when a schedule is added).
     var catalog: any Catalog { get }
-    /// Runs plans (each ending in a sink) and returns one batch per plan, in order.
-    func execute(_ plans: [LogicalPlan], now: Int64) async throws -> [RecordBatch]
+    /// Runs the `px.export` frames of `script` for the window `start ..< end` and returns one
+    /// batch per export, in script order. `compiled` is the script compiled for that window
+    /// (``ExportRunner/compile(_:catalog:start:end:)``).
+    /// - Throws: when any part of the data could not be read (an edge missing): the window must
+    ///   then be run again, never marked as exported.
+    func runExports(of compiled: CompiledScript, script: String, start: Int64, end: Int64) async throws -> [RecordBatch]
 }
 
 /// Runs export scripts on a local table store.
@@ -22,7 +28,7 @@ public struct LocalQueryEngine: ExportQueryEngine {
 
     public var catalog: any Catalog { store }
 
-    public func execute(_ plans: [LogicalPlan], now: Int64) async throws -> [RecordBatch] {
-        try executor.execute(plans, store: store, now: now).tables.map(\.batch)
+    public func runExports(of compiled: CompiledScript, script: String, start: Int64, end: Int64) async throws -> [RecordBatch] {
+        try executor.execute(compiled.exports.map(\.plan), store: store, now: end).tables.map(\.batch)
     }
 }

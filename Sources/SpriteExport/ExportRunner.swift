@@ -18,7 +18,7 @@ public struct ExportRunner: Sendable {
     ///   nothing or does not read `px.plugin.start_time` (windows would overlap).
     public static func compile(_ script: String, catalog: any Catalog, start: Int64, end: Int64) throws(ExportError) -> CompiledScript {
         var compiler = PxLCompiler(catalog: catalog, now: end)
-        compiler.pluginWindow = (start, end - 1)  // windows are half-open; scans are inclusive
+        compiler.pluginWindow = pluginWindow(start: start, end: end)
         let compiled: CompiledScript
         do { compiled = try compiler.compile(script) } catch {
             throw ExportError(.badScript, error.description, line: error.line > 0 ? error.line : nil, column: error.column > 0 ? error.column : nil)
@@ -32,6 +32,12 @@ public struct ExportRunner: Sendable {
         return compiled
     }
 
+    /// `px.plugin.start_time` and `end_time` of the run over `start ..< end`: windows are
+    /// half-open, scans are inclusive, so the script sees `start ... end - 1`. `px.now()` is `end`.
+    public static func pluginWindow(start: Int64, end: Int64) -> (start: Int64, end: Int64) {
+        (start, end - 1)
+    }
+
     /// What one run sent.
     public struct Result: Sendable {
         public var report = OTLPExporter.Report()
@@ -41,7 +47,10 @@ public struct ExportRunner: Sendable {
     /// Runs `schedule`'s script over `start ..< end` and sends every export.
     public func run(_ schedule: ExportSchedule, start: Int64, end: Int64) async throws -> Result {
         let compiled = try Self.compile(schedule.script, catalog: engine.catalog, start: start, end: end)
-        let batches = try await engine.execute(compiled.exports.map(\.plan), now: end)
+        let batches = try await engine.runExports(of: compiled, script: schedule.script, start: start, end: end)
+        guard batches.count == compiled.exports.count else {
+            throw ExportError(.runFailed, "the query answered \(batches.count) export frames, the script has \(compiled.exports.count)")
+        }
         var result = Result()
         for (export, batch) in zip(compiled.exports, batches) {
             var endpoint = export.spec.endpoint

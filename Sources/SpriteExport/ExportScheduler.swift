@@ -11,7 +11,7 @@ import SpriteOTLP
 /// it, in order); a window the receiver refuses (4xx), or that still fails after
 /// ``maxAttemptsPerWindow`` tries, is recorded as failed and the schedule moves on.
 public actor ExportScheduler {
-    public let database: ExportDatabase
+    public nonisolated let database: ExportDatabase
     let runner: ExportRunner
     let logger: Logger
     /// How long after a window closes it is exported, in ns (rows arrive a little late).

@@ -33,7 +33,7 @@ struct OTLPBenchmark {
         let engine = LocalQueryEngine(store: store)
         let compiled = try ExportRunner.compile(script, catalog: store, start: t0, end: end)
         let encodeStart = DispatchTime.now().uptimeNanoseconds
-        let batches = try await engine.execute(compiled.exports.map(\.plan), now: end)
+        let batches = try await engine.runExports(of: compiled, script: script, start: t0, end: end)
         var encodedBytes = 0, spans = 0
         for (e, batch) in zip(compiled.exports, batches) {
             for r in try ExportBuilder().requests(for: batch, spec: e.spec, now: end) { encodedBytes += r.body(.protobuf).count; spans += r.items }

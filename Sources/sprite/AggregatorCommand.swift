@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SpriteCluster
+import SpriteExport
 
 /// `sprite aggregator`: the aggregator and broker API of a cluster.
 struct AggregatorCommand: AsyncParsableCommand {
@@ -25,6 +26,9 @@ struct AggregatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Default query deadline, e.g. 30s (a query's \"timeout\" overrides it).")
     var queryTimeout: String = "30s"
 
+    @Option(name: .long, help: SpriteDataDirectory.help)
+    var dataDir: String?
+
     func run() async throws {
         server.bootstrapLogging()
         let logger = Logger(label: "sprite")
@@ -46,7 +50,9 @@ struct AggregatorCommand: AsyncParsableCommand {
         let client = try peer.client()
         var coordinator = Coordinator(registry: registry, client: client)
         coordinator.defaultTimeout = try parseDuration(queryTimeout, flag: "--query-timeout")
-        let api = APIServer(configuration: config, edge: nil, broker: coordinator)
+        // Scheduled exports run here, through the coordinator, so they cover every edge.
+        let exports = try makeExportScheduler(coordinator: coordinator, dataDirectory: try SpriteDataDirectory.resolve(dataDir))
+        let api = APIServer(configuration: config, edge: nil, broker: coordinator, exports: exports)
         let poller = StaticEdgePoller(registry: registry, client: client, interval: min(.seconds(5), timeout / 3))
         let server = self.server
         do {
@@ -57,6 +63,7 @@ struct AggregatorCommand: AsyncParsableCommand {
                     }
                 }
                 group.addTask { await poller.run() }
+                group.addTask { await exports.run() }
                 do { try await group.next() } catch {
                     group.cancelAll()
                     throw error

@@ -4,7 +4,7 @@ import SpriteStore
 
 /// Options of the commands that hold a table store (`up`, `edge`).
 struct NodeOptions: ParsableArguments {
-    @Option(name: .long, help: "Directory for state that outlives the process (export schedules), default /var/lib/sprite as root, else ~/.local/share/sprite.")
+    @Option(name: .long, help: SpriteDataDirectory.help)
     var dataDir: String?
 
     @Flag(name: .long, help: "Run without the eBPF collector (query and load only; no root needed).")
@@ -81,8 +81,16 @@ enum Durations {
 
 extension NodeOptions {
     /// The data directory, created if needed.
-    func dataDirectory() throws -> String {
-        let dir = dataDir ?? (getuid() == 0 ? "/var/lib/sprite" : NSHomeDirectory() + "/.local/share/sprite")
+    func dataDirectory() throws -> String { try SpriteDataDirectory.resolve(dataDir) }
+}
+
+/// Where state that outlives the process (export schedules) lives.
+enum SpriteDataDirectory {
+    static let help: ArgumentHelp = "Directory for state that outlives the process (export schedules), default /var/lib/sprite as root, else ~/.local/share/sprite."
+
+    /// `option`, or the default, created if needed.
+    static func resolve(_ option: String?) throws -> String {
+        let dir = option ?? (getuid() == 0 ? "/var/lib/sprite" : NSHomeDirectory() + "/.local/share/sprite")
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {

@@ -103,22 +103,15 @@ struct NodeRunner {
         let service = QueryService(store: store)
         let client = try peer.client()
         var coordinator: Coordinator?
+        var exports: ExportScheduler?
         if role == "up" {
             let registry = EdgeRegistry(heartbeatTimeout: heartbeatTimeout)
             registry.addLocal(name: name, service: service)
-            coordinator = Coordinator(registry: registry, client: client)
-        }
-        // Export schedules run where the broker is; with `up` that is this process, on its store.
-        var exports: ExportScheduler?
-        if role == "up" {
-            let path = try node.dataDirectory() + "/exports.sqlite"
-            do {
-                exports = ExportScheduler(database: try ExportDatabase(path: path),
-                                          runner: ExportRunner(engine: LocalQueryEngine(store: store)),
-                                          logger: Logger(label: "sprite.export"))
-            } catch {
-                throw failure("sprite: \(error.message)")
-            }
+            let broker = Coordinator(registry: registry, client: client)
+            coordinator = broker
+            // Export schedules run where the broker is, through it: on this store and every edge
+            // that joined.
+            exports = try makeExportScheduler(coordinator: broker, dataDirectory: try node.dataDirectory())
         }
         let api = APIServer(configuration: config, edge: service, broker: coordinator, exports: exports)
         let tracing = collector == nil ? "off" : "on"
@@ -165,6 +158,19 @@ struct NodeRunner {
         }
         await client.shutdown()
         logger.notice("sprite \(role): stopped")
+    }
+}
+
+/// The export scheduler of a broker (`up`, `aggregator`): schedules in `exports.sqlite` in the
+/// data directory, runs through the coordinator.
+func makeExportScheduler(coordinator: Coordinator, dataDirectory: String) throws -> ExportScheduler {
+    let path = dataDirectory + "/exports.sqlite"
+    do {
+        let database = try ExportDatabase(path: path)
+        let engine = ClusterExportEngine(coordinator: coordinator, database: database)
+        return ExportScheduler(database: database, runner: ExportRunner(engine: engine), logger: Logger(label: "sprite.export"))
+    } catch {
+        throw failure("sprite: \(error.message)")
     }
 }
 

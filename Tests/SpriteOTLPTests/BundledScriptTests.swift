@@ -1,4 +1,5 @@
 import Foundation
+import SpriteTestSupport
 import Testing
 import SpriteEngine
 import SpriteExport

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SpriteTestSupport
 import Testing
 import SpriteExport
 import SpriteOTLP

@@ -3,18 +3,20 @@ import Foundation
 import FoundationNetworking
 #endif
 
+/// Test support shared by the test targets.
+///
 /// The real OTLP receiver (`scripts/otlp_receiver.py`, built on `opentelemetry-proto`) in a
 /// subprocess on a loopback port.
-final class Receiver: @unchecked Sendable {
+public final class Receiver: @unchecked Sendable {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/otlp_receiver.py").path
     private var process: Process?
-    private(set) var port: Int = 0
+    public private(set) var port: Int = 0
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the receiver (on `port`, or a free one).
-    static func start(port: Int = 0) async throws -> Receiver {
+    public static func start(port: Int = 0) async throws -> Receiver {
         let r = Receiver()
         try await r.launch(port: port)
         return r
@@ -43,7 +45,7 @@ final class Receiver: @unchecked Sendable {
 
     /// Stops the receiver with SIGKILL: a child spawned from a dispatch thread inherits its blocked
     /// signal mask, so SIGTERM may never arrive.
-    func stop() {
+    public func stop() {
         if let p = process, p.isRunning {
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
@@ -52,17 +54,17 @@ final class Receiver: @unchecked Sendable {
     }
 
     /// Starts again on the same port.
-    func restart() async throws { try await launch(port: port) }
+    public func restart() async throws { try await launch(port: port) }
 
     deinit { if let p = process, p.isRunning { kill(p.processIdentifier, SIGKILL) } }
 
     /// Every request received so far, decoded.
-    func records() async throws -> [[String: Any]] {
+    public func records() async throws -> [[String: Any]] {
         let (data, _) = try await URLSession.shared.data(from: URL(string: url + "/records")!)
         return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
     }
 
-    func control(_ body: [String: Any]) async throws {
+    public func control(_ body: [String: Any]) async throws {
         var request = URLRequest(url: URL(string: url + "/control")!)
         request.httpMethod = "POST"
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
@@ -70,7 +72,7 @@ final class Receiver: @unchecked Sendable {
     }
 
     /// Every span received, with its resource's attributes.
-    func spans() async throws -> [(resource: [String: String], span: [String: Any])] {
+    public func spans() async throws -> [(resource: [String: String], span: [String: Any])] {
         var out: [(resource: [String: String], span: [String: Any])] = []
         for r in try await records() where r["path"] as? String == "/v1/traces" {
             let message = r["message"] as? [String: Any] ?? [:]
@@ -85,7 +87,7 @@ final class Receiver: @unchecked Sendable {
     }
 
     /// Attributes as key -> text of the value.
-    static func attributes(_ list: Any?) -> [String: String] {
+    public static func attributes(_ list: Any?) -> [String: String] {
         var out: [String: String] = [:]
         for kv in list as? [[String: Any]] ?? [] {
             guard let key = kv["key"] as? String, let value = kv["value"] as? [String: Any], let (_, v) = value.first else { continue }
