@@ -128,6 +128,17 @@ struct ClusterExportTests {
             return text.contains("/e0/r/") && text.contains("/e1/r/")
         }
         #expect(mixed)
+        // The same frames ad hoc: a query with the window and "exports" answers them as result tables.
+        let preview = try await HTTP.query(cluster.aggregator.url, token: Self.token,
+                                           ["script": Self.script, "plugin_start_time": from, "plugin_end_time": last, "exports": true])
+        #expect(preview.status == 200, "\(preview.text)")
+        let tables = (preview.json as? [String: Any])?["tables"] as? [[String: Any]] ?? []
+        #expect(tables.map { $0["name"] as? String } == ["__export_0"])
+        #expect((tables.first?["rows"] as? [Any])?.count == 2 * Self.rowsPerEdge)
+        let halfWindow = try await HTTP.query(cluster.aggregator.url, token: Self.token, ["script": Self.script, "plugin_start_time": from])
+        #expect(halfWindow.status == 400 && halfWindow.text.contains("plugin_start_time and plugin_end_time go together"), "\(halfWindow.text)")
+        let noWindow = try await HTTP.query(cluster.aggregator.url, token: Self.token, ["script": Self.script, "exports": true])
+        #expect(noWindow.status == 400 && noWindow.text.contains("only set when the script runs as a scheduled export"), "\(noWindow.text)")
         // The list route of the aggregator shows the schedule and its last run.
         let list = try await HTTP.call("GET", cluster.aggregator.url + "/api/v1/exports", token: Self.token)
         #expect(list.text.contains("\"name\":\"spans\"") && list.text.contains("\"status\":\"ok\""), "\(list.text)")
@@ -165,5 +176,48 @@ struct ClusterExportTests {
         let last = Self.time(edge: 1, k: Self.rowsPerEdge - 1, from: from)
         let spans = try await Self.spansAfterWindowsPast(last, aggregator: cluster.aggregator.url, receiver: receiver)
         Self.checkExactlyOnce(spans, from: from, runs: try await Self.history(cluster.aggregator.url))
+    }
+
+    @Test func restartedAggregatorWaitsForKnownEdgesUntilOneIsRemoved() async throws {
+        let dir = try Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let env = TestCluster.environment
+        let aggArgs = ["aggregator", "--heartbeat-timeout", "3s", "--data-dir", dir, "--query-timeout", "2s"]
+        var agg = try await SpriteProcess.start(aggArgs + ["--listen", "127.0.0.1:0"], environment: env)
+        let edge0 = try await SpriteProcess.start(TestCluster.edgeArgs(0, aggregator: agg.url), environment: env)
+        defer { edge0.terminate() }
+        let edge1 = try await SpriteProcess.start(TestCluster.edgeArgs(1, aggregator: agg.url), environment: env)
+        defer { edge1.terminate() }
+        let cluster = TestCluster(aggregator: agg, edges: [edge0, edge1], data: [])
+        try await cluster.waitForAgents(ok: 2)
+        // The aggregator restarts while edge1 is gone: it no longer lists edge1, but exports still
+        // wait for it, since it took part before.
+        await edge1.stop(signal: SIGKILL)
+        await agg.stop(signal: SIGKILL)
+        agg = try await SpriteProcess.start(aggArgs + ["--listen", "127.0.0.1:\(agg.port)"], environment: env)
+        defer { agg.terminate() }
+        try await TestCluster(aggregator: agg, edges: [edge0], data: []).waitForAgents(ok: 1)
+        let receiver = try await Receiver.start()
+        defer { receiver.stop() }
+        try await Self.addSchedule(agg.url, receiver: receiver)
+        var message = ""
+        for _ in 0..<600 where message.isEmpty {
+            message = try await Self.history(agg.url).first { $0["status"] as? String == "retrying" }?["message"] as? String ?? ""
+            if message.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(message.contains("edge1") && message.contains("has not registered since the aggregator started"), "\(message)")
+        #expect(!(try await Self.history(agg.url)).contains { $0["status"] as? String == "ok" })
+
+        // Taken out of the cluster for good: removed, and the schedule goes on with edge0.
+        let missing = try await HTTP.call("DELETE", agg.url + "/api/v1/agents/nosuchedge", token: Self.token)
+        #expect(missing.status == 404, "\(missing.text)")
+        let removed = try await HTTP.call("DELETE", agg.url + "/api/v1/agents/edge1", token: Self.token)
+        #expect(removed.status == 200, "\(removed.text)")
+        var ok = false
+        for _ in 0..<600 where !ok {
+            ok = try await Self.history(agg.url).contains { $0["status"] as? String == "ok" }
+            if !ok { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(ok)
     }
 }
