@@ -59,10 +59,12 @@ struct ClusterExportTests {
         let body = try JSONSerialization.data(withJSONObject: ["name": "spans", "script": script, "every_seconds": 1, "endpoint": receiver.url])
         let added = try await HTTP.call("POST", aggregator + "/api/v1/exports", token: token, body: body)
         try #require(added.status == 201, "\(added.text)")
+        try OpenAPICheck().check("POST", "/api/v1/exports", added)
     }
 
     static func history(_ aggregator: String) async throws -> [[String: Any]] {
         let answer = try await HTTP.call("GET", aggregator + "/api/v1/exports/spans/history", token: token)
+        try OpenAPICheck().check("GET", "/api/v1/exports/{name}/history", answer)
         return ((answer.json as? [String: Any])?["runs"] as? [[String: Any]]) ?? []
     }
 
@@ -132,6 +134,8 @@ struct ClusterExportTests {
         let preview = try await HTTP.query(cluster.aggregator.url, token: Self.token,
                                            ["script": Self.script, "plugin_start_time": from, "plugin_end_time": last, "exports": true])
         #expect(preview.status == 200, "\(preview.text)")
+        let api = try OpenAPICheck()
+        api.check("POST", "/api/v1/query", preview)
         let tables = (preview.json as? [String: Any])?["tables"] as? [[String: Any]] ?? []
         #expect(tables.map { $0["name"] as? String } == ["__export_0"])
         #expect((tables.first?["rows"] as? [Any])?.count == 2 * Self.rowsPerEdge)
@@ -142,6 +146,10 @@ struct ClusterExportTests {
         // The list route of the aggregator shows the schedule and its last run.
         let list = try await HTTP.call("GET", cluster.aggregator.url + "/api/v1/exports", token: Self.token)
         #expect(list.text.contains("\"name\":\"spans\"") && list.text.contains("\"status\":\"ok\""), "\(list.text)")
+        api.check("GET", "/api/v1/exports", list)
+        let request: [String: Any] = ["script": Self.script, "plugin_start_time": from, "plugin_end_time": last, "exports": true]
+        #expect(api.problems(try #require(JSONNode.parse(try JSONSerialization.data(withJSONObject: request))),
+                             api.resolve(["$ref": "#/components/schemas/QueryRequest"])).isEmpty)
     }
 
     @Test func windowWaitsForAnUnreachableEdgeAndArrivesCompleteOnce() async throws {
@@ -211,8 +219,10 @@ struct ClusterExportTests {
         // Taken out of the cluster for good: removed, and the schedule goes on with edge0.
         let missing = try await HTTP.call("DELETE", agg.url + "/api/v1/agents/nosuchedge", token: Self.token)
         #expect(missing.status == 404, "\(missing.text)")
+        try OpenAPICheck().check("DELETE", "/api/v1/agents/{name}", missing)
         let removed = try await HTTP.call("DELETE", agg.url + "/api/v1/agents/edge1", token: Self.token)
         #expect(removed.status == 200, "\(removed.text)")
+        try OpenAPICheck().check("DELETE", "/api/v1/agents/{name}", removed)
         var ok = false
         for _ in 0..<600 where !ok {
             ok = try await Self.history(agg.url).contains { $0["status"] as? String == "ok" }

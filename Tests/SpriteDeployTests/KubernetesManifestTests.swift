@@ -9,6 +9,7 @@ import Yams
     static let apiVersions: [String: String] = [
         "Namespace": "v1", "ConfigMap": "v1", "Secret": "v1", "Service": "v1",
         "Deployment": "apps/v1", "DaemonSet": "apps/v1", "Kustomization": "kustomize.config.k8s.io/v1beta1",
+        "PersistentVolumeClaim": "v1",
     ]
     static let edgeCapabilities: Set<String> = ["BPF", "PERFMON", "SYS_PTRACE", "SYS_RESOURCE", "DAC_READ_SEARCH"]
 
@@ -133,6 +134,25 @@ import Yams
         }
         let security = Self.podSpec(deployment)?["securityContext"] as? [String: Any]
         #expect(security?["runAsNonRoot"] as? Bool == true)
+    }
+
+    @Test func aggregatorKeepsExportStateOnItsClaim() throws {
+        let docs = try Self.documents()
+        let deployment = try #require(docs.first { $0.object["kind"] as? String == "Deployment" }?.object)
+        let claim = try #require(docs.first { $0.object["kind"] as? String == "PersistentVolumeClaim" }?.object)
+        let claimName = (claim["metadata"] as? [String: Any])?["name"] as? String
+        let pod = try #require(Self.podSpec(deployment))
+        let container = try #require((pod["containers"] as? [[String: Any]])?.first)
+        let args = container["args"] as? [String] ?? []
+        let dataDir = try #require(args.first { $0.hasPrefix("--data-dir=") }?.dropFirst("--data-dir=".count), "the aggregator needs --data-dir")
+        let volume = (pod["volumes"] as? [[String: Any]] ?? []).first {
+            ($0["persistentVolumeClaim"] as? [String: Any])?["claimName"] as? String == claimName
+        }
+        let mount = (container["volumeMounts"] as? [[String: Any]] ?? []).first { $0["name"] as? String == volume?["name"] as? String }
+        #expect(mount?["mountPath"] as? String == String(dataDir), "--data-dir must be the claim's mount")
+        #expect(mount?["readOnly"] as? Bool != true)
+        // The non-root user can write the volume.
+        #expect((pod["securityContext"] as? [String: Any])?["fsGroup"] as? Int == 65532)
     }
 
     // MARK: helpers
