@@ -97,7 +97,7 @@ let package = Package(
             dependencies: ["SpriteCollector", "SpriteStore", .product(name: "Logging", package: "swift-log")]
         ),
         // Measurement harness run by scripts/bench_*.py.
-        .executableTarget(name: "sprite-bench", dependencies: ["SpriteStore", "SpriteOTLP", "SpriteExport"]),
+        .executableTarget(name: "sprite-bench", dependencies: ["SpriteStore", "SpriteOTLP", "SpriteExport", "SpriteCluster"]),
         .testTarget(name: "SpriteStoreTests", dependencies: ["SpriteStore"]),
         .testTarget(name: "SpritePxLTests", dependencies: ["SpritePxL"]),
         .testTarget(name: "SpriteEngineTests", dependencies: ["SpriteEngine", "SpriteStore"]),

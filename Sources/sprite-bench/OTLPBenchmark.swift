@@ -1,10 +1,14 @@
 import Foundation
+import SpriteCluster
 import SpriteExport
 import SpriteOTLP
 import SpriteStore
 
-/// Measures OTLP export of `http_events` as spans: encode-only rate, and the end-to-end rate and
-/// bytes per span to a receiver, with gzip on and off.
+/// Measures OTLP export of `http_events` as spans: encode-only rate, the query step alone on the
+/// three paths (the store directly, through the coordinator with the store as its local edge as in
+/// `sprite up`, through the coordinator with the store behind a loopback edge server as with
+/// `sprite aggregator`), and the end-to-end rate and bytes per span to a receiver, with gzip on and
+/// off, on the `sprite up` path and (gzip on) the aggregator path.
 struct OTLPBenchmark {
     let rows: Int
     let receiver: String
@@ -41,16 +45,48 @@ struct OTLPBenchmark {
         out["encode_spans_per_s"] = Double(spans) / (Double(DispatchTime.now().uptimeNanoseconds - encodeStart) / 1e9)
         out["protobuf_bytes_per_span"] = Double(encodedBytes) / Double(max(1, spans))
 
-        for gzip in [false, true] {
-            let schedule = ExportSchedule(name: "bench", script: script.replacingOccurrences(of: "px.otel.Data(", with: "px.otel.Data(endpoint=px.otel.Endpoint(url='\(receiver)', gzip=\(gzip ? "True" : "False"), timeout=60), "),
-                                          every: 10_000_000_000, endpoint: receiver)
+        // The query step alone, per path.
+        let service = QueryService(store: store)
+        let client = try ClusterClient(token: nil)
+        defer { Task { await client.shutdown() } }
+        let localRegistry = EdgeRegistry()
+        localRegistry.addLocal(name: "local", service: service)
+        let upEngine = ClusterExportEngine(coordinator: Coordinator(registry: localRegistry, client: client), database: nil)
+        let server = NodeServer(host: "127.0.0.1", port: 0, service: service)
+        let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
+        let serverTask = Task { try await server.run { port in boundContinuation.yield(port) } }
+        defer { serverTask.cancel() }
+        var port = 0
+        for await p in bound { port = p; break }
+        let remoteRegistry = EdgeRegistry(heartbeatTimeout: .seconds(3600))
+        remoteRegistry.register(name: "edge", url: "http://127.0.0.1:\(port)",
+                                schemas: store.tableNames.compactMap { store.table(named: $0)?.schema })
+        var aggregator = Coordinator(registry: remoteRegistry, client: client)
+        aggregator.defaultTimeout = .seconds(600)
+        let aggregatorEngine = ClusterExportEngine(coordinator: aggregator, database: nil)
+        let engines: [(String, any ExportQueryEngine)] = [("direct", engine), ("up", upEngine), ("aggregator", aggregatorEngine)]
+        for (name, e) in engines {
             let start = DispatchTime.now().uptimeNanoseconds
-            let result = try await ExportRunner(engine: engine).run(schedule, start: t0, end: end)
+            let frames = try await e.runExports(of: compiled, script: script, start: t0, end: end)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let key = gzip ? "gzip" : "plain"
-            out["\(key)_spans_per_s"] = Double(result.report.items) / seconds
-            out["\(key)_wire_bytes_per_span"] = Double(result.report.bytes) / Double(max(1, result.report.items))
-            out["\(key)_spans"] = Double(result.report.items)
+            out["query_\(name)_spans_per_s"] = Double(frames.reduce(0) { $0 + $1.count }) / seconds
+        }
+        let compileStart = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<100 { _ = try ExportRunner.compile(script, catalog: store, start: t0, end: end) }
+        out["compile_us"] = Double(DispatchTime.now().uptimeNanoseconds - compileStart) / 100 / 1e3
+
+        for (path, e) in [("up", upEngine as any ExportQueryEngine), ("aggregator", aggregatorEngine)] {
+            for gzip in path == "up" ? [false, true] : [true] {
+                let schedule = ExportSchedule(name: "bench", script: script.replacingOccurrences(of: "px.otel.Data(", with: "px.otel.Data(endpoint=px.otel.Endpoint(url='\(receiver)', gzip=\(gzip ? "True" : "False"), timeout=60), "),
+                                              every: 10_000_000_000, endpoint: receiver)
+                let start = DispatchTime.now().uptimeNanoseconds
+                let result = try await ExportRunner(engine: e).run(schedule, start: t0, end: end)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let key = (path == "up" ? "" : "aggregator_") + (gzip ? "gzip" : "plain")
+                out["\(key)_spans_per_s"] = Double(result.report.items) / seconds
+                out["\(key)_wire_bytes_per_span"] = Double(result.report.bytes) / Double(max(1, result.report.items))
+                out["\(key)_spans"] = Double(result.report.items)
+            }
         }
         return out
     }
