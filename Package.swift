@@ -97,7 +97,9 @@ let package = Package(
             dependencies: ["SpriteCollector", "SpriteStore", .product(name: "Logging", package: "swift-log")]
         ),
         // Measurement harness run by scripts/bench_*.py.
-        .executableTarget(name: "sprite-bench", dependencies: ["SpriteStore", "SpriteOTLP", "SpriteExport", "SpriteCluster"]),
+        .executableTarget(name: "sprite-bench", dependencies: ["SpriteStore", "SpriteOTLP", "SpriteExport"]),
+        // The OTLP export measurement (scripts/bench_otlp.py): apart, since it links SpriteCluster.
+        .executableTarget(name: "sprite-otlp-bench", dependencies: ["SpriteStore", "SpriteOTLP", "SpriteExport", "SpriteCluster"]),
         .testTarget(name: "SpriteStoreTests", dependencies: ["SpriteStore"]),
         .testTarget(name: "SpritePxLTests", dependencies: ["SpritePxL"]),
         .testTarget(name: "SpriteEngineTests", dependencies: ["SpriteEngine", "SpriteStore"]),

@@ -17,14 +17,14 @@ def main():
     ap.add_argument("--rows", type=int, default=200_000)
     ap.add_argument("--markdown", action="store_true")
     a = ap.parse_args()
-    subprocess.run(["swift", "build", "-c", "release", "--product", "sprite-bench"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "sprite-otlp-bench"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     bench = os.path.join(subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                                        capture_output=True, text=True).stdout.strip(), "sprite-bench")
+                                        capture_output=True, text=True).stdout.strip(), "sprite-otlp-bench")
     receiver = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "otlp_receiver.py"), "0", "--count-only"],
                                 stdout=subprocess.PIPE, text=True)
     try:
         port = int(receiver.stdout.readline().split()[1])
-        out = json.loads(subprocess.run([bench, "otlp", "--rows", str(a.rows), "--receiver", f"http://127.0.0.1:{port}",
+        out = json.loads(subprocess.run([bench, "--rows", str(a.rows), "--receiver", f"http://127.0.0.1:{port}",
                                          "--script", os.path.join(ROOT, "scripts", "pxl", "export_http_spans.pxl")],
                                         check=True, capture_output=True, text=True).stdout)
     finally:

@@ -3,7 +3,6 @@ import Foundation
 // sprite-bench: measurement harness behind the scripts in scripts/. Prints one JSON object.
 //   sprite-bench store --csv FILE [--batch-rows N]
 //   sprite-bench memory
-//   sprite-bench otlp --receiver URL --script FILE [--rows N]
 let args = CommandLine.arguments.dropFirst()
 func option(_ name: String) -> String? {
     guard let i = args.firstIndex(of: name), args.index(after: i) < args.endIndex else { return nil }
@@ -16,17 +15,12 @@ do {
         let result = try StoreBenchmark(csvPath: csv, batchRows: Int(option("--batch-rows") ?? "") ?? 8_192).run()
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         FileHandle.standardOutput.write(json + Data("\n".utf8))
-    case "otlp":
-        guard let receiver = option("--receiver"), let script = option("--script") else { throw BenchError("otlp needs --receiver URL --script FILE") }
-        let result = try await OTLPBenchmark(rows: Int(option("--rows") ?? "") ?? 200_000, receiver: receiver, scriptPath: script).run()
-        let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-        FileHandle.standardOutput.write(json + Data("\n".utf8))
     case "memory":
         let result = try MemoryAccounting().run()
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         FileHandle.standardOutput.write(json + Data("\n".utf8))
     default:
-        throw BenchError("usage: sprite-bench store --csv FILE [--batch-rows N] | memory | otlp --receiver URL --script FILE [--rows N]")
+        throw BenchError("usage: sprite-bench store --csv FILE [--batch-rows N] | memory (OTLP: sprite-otlp-bench)")
     }
 } catch {
     FileHandle.standardError.write(Data("sprite-bench: \(error)\n".utf8))
