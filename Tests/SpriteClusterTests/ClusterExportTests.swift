@@ -47,19 +47,24 @@ struct ClusterExportTests {
         return try await TestCluster.start(data: [header, header], aggregatorExtra: ["--data-dir", dir, "--query-timeout", "2s"])
     }
 
-    /// Loads both edges' rows, timed from a little after now, so they fall in windows the schedule
-    /// added next has not exported yet (its first window ends before now).
+    /// Loads both edges' rows, timed from 10 s after now, so that they fall in windows the
+    /// schedule added next has not exported yet (``addSchedule(_:receiver:rowsFrom:)`` checks it).
     static func loadRows(_ cluster: TestCluster) async throws -> Int64 {
-        let from = Int64(Date().timeIntervalSince1970 * 1e9) + 2_000_000_000
+        let from = Int64(Date().timeIntervalSince1970 * 1e9) + 10_000_000_000
         for e in 0..<2 { try await load(cluster.edge(e).url, csv(edge: e, from: from)) }
         return from
     }
 
-    static func addSchedule(_ aggregator: String, receiver: Receiver) async throws {
+    /// Adds the schedule (every 1 s); its first window must start no later than the rows.
+    static func addSchedule(_ aggregator: String, receiver: Receiver, rowsFrom: Int64? = nil) async throws {
         let body = try JSONSerialization.data(withJSONObject: ["name": "spans", "script": script, "every_seconds": 1, "endpoint": receiver.url])
         let added = try await HTTP.call("POST", aggregator + "/api/v1/exports", token: token, body: body)
         try #require(added.status == 201, "\(added.text)")
         try OpenAPICheck().check("POST", "/api/v1/exports", added)
+        if let rowsFrom {
+            let first = (((added.json as? [String: Any])?["exports"] as? [[String: Any]])?.first?["last_end"] as? Int64) ?? .max
+            try #require(first <= rowsFrom, "the schedule was added more than 8 s after the rows were loaded: its first window starts after them")
+        }
     }
 
     static func history(_ aggregator: String) async throws -> [[String: Any]] {
@@ -119,7 +124,7 @@ struct ClusterExportTests {
         let receiver = try await Receiver.start()
         defer { receiver.stop() }
         let from = try await Self.loadRows(cluster)
-        try await Self.addSchedule(cluster.aggregator.url, receiver: receiver)
+        try await Self.addSchedule(cluster.aggregator.url, receiver: receiver, rowsFrom: from)
         let last = Self.time(edge: 1, k: Self.rowsPerEdge - 1, from: from)
         let spans = try await Self.spansAfterWindowsPast(last, aggregator: cluster.aggregator.url, receiver: receiver)
         let runs = try await Self.history(cluster.aggregator.url)
@@ -165,7 +170,7 @@ struct ClusterExportTests {
         let from = try await Self.loadRows(cluster)
         // edge1 stops answering (frozen: no heartbeats, requests time out) with its rows in memory.
         kill(cluster.edge(1).process.processIdentifier, SIGSTOP)
-        try await Self.addSchedule(cluster.aggregator.url, receiver: receiver)
+        try await Self.addSchedule(cluster.aggregator.url, receiver: receiver, rowsFrom: from)
         var failed: [String: Any]?
         for _ in 0..<600 where failed == nil {
             failed = try await Self.history(cluster.aggregator.url).first { $0["status"] as? String == "retrying" }
