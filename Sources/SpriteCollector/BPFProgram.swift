@@ -21,6 +21,7 @@ final class BPFProgram: @unchecked Sendable {
     /// Programs that may fail to attach without failing the start (older kernels lack them).
     static let optionalPrograms: Set<String> = [
         "exit_sendfile64", "exit_readv", "exit_writev", "exit_sendmsg", "exit_recvmsg", "exit_accept_", "process_exit",
+        "exit_sendmmsg", "exit_recvmmsg", "exit_socket",
     ]
 
     init(configuration: CollectorConfiguration, logger: Logger) throws(CollectorError) {

@@ -33,6 +33,20 @@ struct ConnStatsAggregator: Sendable {
         entries[k]!.changed = true
     }
 
+    /// A connection tracked with role unknown learned its role: it moves to the endpoint of that role.
+    mutating func changeRole(_ c: Connection, to role: Int) {
+        let old = Self.key(of: c)
+        if var e = entries[old], e.active.remove(c.key) != nil {
+            e.opens -= 1
+            if e.opens == 0 && e.closes == 0 && e.active.isEmpty { entries.removeValue(forKey: old) } else { entries[old] = e }
+        }
+        var k = old
+        k.role = role
+        entries[k, default: Entry()].opens += 1
+        entries[k]!.active.insert(c.key)
+        entries[k]!.changed = true
+    }
+
     mutating func closed(_ c: Connection) {
         let k = Self.key(of: c)
         guard entries[k] != nil else { return }

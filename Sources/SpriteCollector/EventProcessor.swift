@@ -9,6 +9,8 @@ import Synchronization
 final class EventProcessor: @unchecked Sendable {
     struct State {
         var connections: [ConnectionKey: Connection] = [:]
+        /// Traced UDP sockets carrying DNS (EventProcessor+Datagrams.swift).
+        var datagramSockets: [ConnectionKey: DatagramSocket] = [:]
         var byFD: [UInt64: ConnectionKey] = [:]
         var connStats = ConnStatsAggregator()
         var http = RecordBatchBuilder(schema: Schemas.httpEvents, capacity: 256)
@@ -70,6 +72,8 @@ final class EventProcessor: @unchecked Sendable {
                 close(key(c.hdr.conn), sent: c.bytes_sent, recv: c.bytes_recv, time: c.hdr.timestamp_ns, &s)
             case Int(SPRITE_EVENT_PROC_EXIT.rawValue):
                 processExit(header.conn.tgid, time: header.timestamp_ns, &s)
+            case Int(SPRITE_EVENT_DATAGRAM.rawValue):
+                datagram(raw, &s)
             case Int(SPRITE_EVENT_EXEC.rawValue):
                 if s.execs.count < 65_536 { s.execs.append(header.conn.tgid) }
             default:
@@ -82,7 +86,7 @@ final class EventProcessor: @unchecked Sendable {
         ConnectionKey(tgid: id.tgid, fd: id.fd, generation: id.generation)
     }
 
-    private func upid(_ id: sprite_conn_id) -> UPID {
+    func upid(_ id: sprite_conn_id) -> UPID {
         UPID(asid: configuration.asid, pid: id.tgid, startTimeTicks: id.proc_start_ns / nsPerTick)
     }
 
@@ -128,6 +132,11 @@ final class EventProcessor: @unchecked Sendable {
             s.stats.connectionsOpened += 1
         }
         s.stats.eventBytes += payload.count
+        // Tracked without connect/accept: the kernel decided the role from the first message.
+        if c.role == 0 && d.role != 0 {
+            s.connStats.changeRole(c, to: Int(d.role))
+            c.role = Int(d.role)
+        }
         c.lastActivity = d.hdr.timestamp_ns
         c.protocolID = Int(d.protocol)
         if d.syscall & UInt16(SPRITE_SOURCE_TLS) != 0 { c.encrypted = true }
@@ -282,7 +291,10 @@ final class EventProcessor: @unchecked Sendable {
     }
 
     private func close(_ k: ConnectionKey, sent: UInt64?, recv: UInt64?, time: UInt64, _ s: inout State) {
-        guard let c = s.connections.removeValue(forKey: k) else { return }
+        guard let c = s.connections.removeValue(forKey: k) else {
+            closeDatagramSocket(k, &s)
+            return
+        }
         let fdKey = UInt64(k.tgid) << 32 | UInt64(k.fd)
         if s.byFD[fdKey] == k { s.byFD.removeValue(forKey: fdKey) }
         if let sent { c.bytesSent = max(c.bytesSent, sent) }
@@ -302,6 +314,7 @@ final class EventProcessor: @unchecked Sendable {
     private func processExit(_ tgid: UInt32, time: UInt64, _ s: inout State) {
         let keys = s.connections.keys.filter { $0.tgid == tgid }
         for k in keys { close(k, sent: nil, recv: nil, time: time, &s) }
+        for k in s.datagramSockets.keys where k.tgid == tgid { closeDatagramSocket(k, &s) }
         s.processes.removeValue(forKey: tgid)
         s.newProcesses.remove(tgid)
         s.exited.insert(tgid)
@@ -350,6 +363,7 @@ final class EventProcessor: @unchecked Sendable {
         withState { s in
             let idle = s.connections.values.filter { nowMonotonic > $0.lastActivity && nowMonotonic - $0.lastActivity > limit }.map(\.key)
             for k in idle { close(k, sent: nil, recv: nil, time: nowMonotonic, &s) }
+            expireDatagramSockets(now: nowMonotonic, idleLimit: limit, &s)
         }
     }
 

@@ -36,6 +36,9 @@ enum sprite_event_kind {
     SPRITE_EVENT_PROC_EXIT = 4,
     /// A process called execve (sched_process_exec): its mappings are scanned for TLS libraries.
     SPRITE_EVENT_EXEC = 5,
+    /// One UDP datagram that looks like DNS, with the endpoints it went between
+    /// (`sprite_datagram_header`).
+    SPRITE_EVENT_DATAGRAM = 6,
 };
 
 /// TLS library functions the TLS tracer probes (the low bits of `syscall` in TLS data events).
@@ -134,6 +137,28 @@ struct sprite_gather_event {
 };
 #endif
 
+/// One UDP datagram (a whole message) on a traced socket: the data header (its `position` is
+/// meaningless for datagrams) plus the peer the datagram came from or went to (the msghdr or
+/// sockaddr argument, else the connected socket's peer) and the socket's local endpoint;
+/// `captured` payload bytes follow.
+struct sprite_datagram_header {
+    struct sprite_data_header d;
+    __u16 family;
+    __u16 remote_port;  // host byte order
+    __u16 local_port;   // host byte order
+    __u16 pad;
+    __u8 remote_addr[16];  // IPv4 in the first 4 bytes
+    __u8 local_addr[16];
+};
+
+#ifdef __bpf__
+/// The datagram event as the BPF side builds it (in the same per-CPU staging slot).
+struct sprite_gather_datagram {
+    struct sprite_datagram_header h;
+    __u8 data[SPRITE_MAX_CAPTURE];
+};
+#endif
+
 /// A traced connection was closed.
 struct sprite_close_event {
     struct sprite_event_header hdr;
@@ -158,7 +183,8 @@ struct sprite_conn_info {
     /// 1 once the connection is known to carry TLS (a handshake record at the syscall layer, or an
     /// SSL call on it): its syscall bytes are ciphertext and never parsed.
     __u16 tls;
-    __u16 pad;
+    /// IPPROTO_TCP (6) or IPPROTO_UDP (17).
+    __u16 transport;
     __u8 remote_addr[16];
     __u8 local_addr[16];
 };

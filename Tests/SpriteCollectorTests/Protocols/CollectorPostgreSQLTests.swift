@@ -61,8 +61,20 @@ extension RootIntegrationTests {
         #expect(rows.contains { $0["req"].hasPrefix("INSERT INTO fruit") && $0["resp"] == "INSERT 0 3" })
         #expect(rows.contains { $0["req"] == "CREATE TABLE fruit (id int, name text)" && $0["resp"] == "CREATE TABLE" })
         #expect(rows.contains { $0["req"] == "SELECT * FROM no_such_table" && $0["resp"] == #"ERROR 42P01: relation "no_such_table" does not exist"# })
-        // The server side is not asserted: the postmaster accepts and a forked backend serves the
-        // connection, and the tracer follows sockets per accepting process (see docs/architecture.md).
+        // The server side: the postmaster accepts, a forked backend serves the connection on the
+        // inherited socket, which the tracer picks up at the backend's first read (role from the
+        // startup message it receives).
+        let served = try #require(Rows.waitFor {
+            Rows.all(store, "pgsql_events").map { ProtocolRow($0) }.first {
+                $0.role == 2 && $0["req"] == select["req"] && $0.int("remote_port") == select.int("local_port")
+            }
+        }, "no server-side row for \(select)")
+        #expect(served.pid != server.pid && served.pid != psql.pid, "the backend, not the postmaster: \(served.pid)")
+        #expect(served["resp"] == select["resp"] && served["req_cmd"] == "QUERY")
+        #expect(served["local_addr"] == "127.0.0.1" && served.int("local_port") == Int64(port) && served["remote_addr"] == "127.0.0.1")
+        #expect(served.latency > 0)
+        let backendRows = Rows.all(store, "pgsql_events").map { ProtocolRow($0) }.filter { $0.pid == served.pid }
+        #expect(backendRows.contains { $0["req"] == "SELECT * FROM no_such_table" && $0["resp"].hasPrefix("ERROR 42P01") && $0.role == 2 })
     }
 
     static let client = #"""
