@@ -11,6 +11,8 @@ APT_PACKAGES=(
   nginx curl openssl python3 python3-pip
   # protocol tests: real servers and their command-line clients
   redis-server redis-tools postgresql mariadb-server mariadb-client dnsmasq-base
+  # DNS over UDP tests: dig, and ip/ss for the glibc-resolver test's own network namespace
+  dnsutils iproute2
 )
 [ "${SPRITE_DEPS_BENCH:-0}" = 1 ] && APT_PACKAGES+=(wrk nghttp2-client linux-perf)
 
