@@ -225,6 +225,8 @@ static __always_inline struct sprite_conn_info *track_socket(__u32 tgid, __u32 f
     ev->local_port = info.local_port;
     __builtin_memcpy(ev->remote_addr, info.remote_addr, 16);
     __builtin_memcpy(ev->local_addr, info.local_addr, 16);
+    __builtin_memset(ev->comm, 0, sizeof(ev->comm));
+    BPF_CORE_READ_STR_INTO(&ev->comm, task, group_leader, comm);
     bpf_ringbuf_submit(ev, wakeup_flags());
     return bpf_map_lookup_elem(&conn_info, &key);
 }

@@ -1,3 +1,4 @@
+import SpriteStore
 /// Settings of the edge collector. Every value has a documented default.
 public struct CollectorConfiguration: Sendable, Hashable {
     /// Payload bytes the kernel copies per syscall event (default 16 KiB, at most 16 KiB). Bytes
@@ -39,6 +40,9 @@ public struct CollectorConfiguration: Sendable, Hashable {
     /// How often every process is rescanned for TLS libraries loaded later with `dlopen`, and
     /// probes on libraries no process maps any more are released (default 10 s).
     public var tlsRescanInterval: Duration = .seconds(10)
+    /// Where the names, command lines and container ids of the processes seen are recorded
+    /// (read by `df.ctx[...]` and the `upid_to_*` functions; default: the node's shared one).
+    public var processDirectory: ProcessDirectory = .shared
     /// Node name written to `sprite_collector_stats` (default: the host name).
     public var hostname: String? = nil
     /// Agent short id written into every `upid` (default 0: single node).

@@ -103,6 +103,8 @@ final class EventProcessor: @unchecked Sendable {
         c.localAddr = IPAddress.format(family: c.family, bytes: withUnsafeBytes(of: ev.local_addr) { Array($0) })
         c.remotePort = Int(ev.remote_port)
         c.localPort = Int(ev.local_port)
+        let comm = withUnsafeBytes(of: ev.comm) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        configuration.processDirectory.record(c.upid, executable: comm)
         s.connStats.opened(c)
         s.stats.connectionsOpened += 1
     }

@@ -61,5 +61,32 @@ extension RootIntegrationTests {
         #expect(client["local_port"]?.int == Int64(clientPort))
         #expect(client["resp_body_size"]?.int == server_["resp_body_size"]?.int)
     }
+
+    /// A client that exits right after its request still has a name in `ctx`: the collector
+    /// recorded it (from the kernel's open event) while the process ran.
+    @Test func exitedClientKeepsItsServiceName() throws {
+        let (server, port) = try Scripts.startServer()
+        defer { server.stop() }
+        let path = "/ctx-unique-\(UInt32.random(in: 0...UInt32.max))"
+        let curl = try Child("/usr/bin/curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)\(path)"])
+        let curlPID = curl.pid
+        _ = curl.output()
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(curlPID)"), "curl is gone before the query")
+        let script = """
+            import px
+            df = px.DataFrame(table='http_events', start_time='-5m')
+            df = df[df.req_path == '\(path)']
+            df.service = df.ctx['service']
+            df.pid = df.ctx['pid']
+            df = df[['trace_role', 'service', 'pid']]
+            px.display(df, 'requests')
+            """
+        let rows = try query(script, count: 2)
+        let client = try #require(rows.first { $0["trace_role"]?.int == 1 }, "rows: \(rows)")
+        #expect(client["service"]?.string == "curl")
+        #expect(client["pid"]?.int == Int64(curlPID))
+        let serverRow = try #require(rows.first { $0["trace_role"]?.int == 2 })
+        #expect(serverRow["service"]?.string.hasPrefix("python") == true, "server row: \(serverRow)")
+    }
 }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SpriteStore
 @testable import SpriteEngine
@@ -106,11 +107,21 @@ import SpriteStore
         #expect(try eval(.call("upid_to_pod_name", [.column("u")]), cols) == [.string("pid-4000000-4000000")])
         #expect(try eval(.call("upid_to_namespace", [.column("u")]), cols) == [.string(host)])
         #expect(try eval(.call("upid_to_node_name", [.column("u")]), cols) == [.string(host)])
-        let me = UPID(asid: 0, pid: UInt32(getpid()), startTimeTicks: 0).value
+        let me = UPID(asid: 0, pid: UInt32(getpid()), startTimeTicks: Self.startTicks()).value
         let mine = try eval(.call("upid_to_cmdline", [.column("u")]), [("u", [.uint128(me)])])
         guard case .string(let cmd) = mine[0] else { Issue.record("not a string"); return }
         #expect(!cmd.isEmpty)
+        // The same pid with another start time is another (gone) process: no borrowed metadata.
+        let reused = UPID(asid: 0, pid: UInt32(getpid()), startTimeTicks: Self.startTicks() + 1).value
+        #expect(try eval(.call("upid_to_service_name", [.column("u")]), [("u", [.uint128(reused)])]) == [.string("pid-\(getpid())")])
         #expect(ProcMetadataProvider.containerID(fromCgroup: "0::/docker/" + String(repeating: "ab", count: 32) + "\n") == String(repeating: "ab", count: 32))
+    }
+
+    /// This process's start time in clock ticks (field 22 of /proc/self/stat).
+    static func startTicks() -> UInt64 {
+        let text = (try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8)) ?? ""
+        guard let close = text.lastIndex(of: ")") else { return 0 }
+        return UInt64(text[text.index(after: close)...].split(separator: " ")[19]) ?? 0
     }
 
     @Test func semanticTypes() throws {

@@ -105,6 +105,9 @@ struct sprite_open_event {
     __u16 local_port;   // host byte order
     __u8 remote_addr[16];  // IPv4 in the first 4 bytes
     __u8 local_addr[16];
+    /// The process's name (its main thread's comm), so rows of processes that exit before
+    /// user space reads /proc still name them.
+    char comm[16];
 };
 
 /// Bytes read or written on a traced connection; `captured` payload bytes follow this header.
