@@ -64,17 +64,33 @@ struct {
     __type(value, __u32);  // fd
 } active_connect SEC(".maps");
 
-/// Fds found not to be TCP/UDP sockets (files, pipes, Unix sockets), so a read or write on them
-/// pays one lookup here instead of the walk through the task's fd table. The value is the
-/// process's start time: an entry of a process whose pid was reused does not match. An entry
-/// goes stale only when the fd number becomes a socket again; socket() clears it (exit_socket),
-/// accept/connect create the conn_info entry that is looked up first.
+/// Fds below this number found not to be TCP/UDP sockets are remembered per process.
+#define NOT_SOCKET_FDS 2048
+#define NOT_SOCKET_SLOTS 16384
+
+/// One process's fds known not to be TCP/UDP sockets (files, pipes, Unix sockets): a bit per fd.
+struct fd_bitmap {
+    __u32 tgid;  // owner of the slot, 0 when free
+    __u32 pad;
+    __u64 bits[NOT_SOCKET_FDS / 64];
+};
+
+/// Slot tgid % NOT_SOCKET_SLOTS: an ARRAY, so the lookup a read/write on a file pays is an
+/// inlined index, not a hash. A process whose slot another process owns takes it over (the
+/// owner's bits are lost: it only walks its fd table again). A bit goes stale only when its fd
+/// number becomes a TCP/UDP socket: socket() clears it (exit_socket), accept/connect create the
+/// conn_info entry that is looked up first; process exit frees the slot (pids are reused).
 struct {
-    __uint(type, BPF_MAP_TYPE_LRU_HASH);
-    __uint(max_entries, 32768);
-    __type(key, __u64);  // tgid << 32 | fd
-    __type(value, __u64);  // group_leader->start_boottime
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, NOT_SOCKET_SLOTS);
+    __type(key, __u32);
+    __type(value, struct fd_bitmap);
 } not_sockets SEC(".maps");
+
+static __always_inline struct fd_bitmap *not_sockets_slot(__u32 tgid) {
+    __u32 i = tgid % NOT_SOCKET_SLOTS;
+    return bpf_map_lookup_elem(&not_sockets, &i);
+}
 
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
@@ -235,20 +251,23 @@ static __always_inline struct sprite_conn_info *track_socket(__u32 tgid, __u32 f
 /// inherited (a forked server's child), a socket opened before the collector started, or a UDP
 /// socket (tracked from its first datagram). A TCP or UDP socket is tracked from here with role
 /// unknown (the first message decides it, see exit_io); anything else is remembered in
-/// not_sockets, so the next call on that fd costs one lookup.
+/// not_sockets, so the next call on that fd costs one array lookup.
 static __always_inline struct sprite_conn_info *track_unknown_fd(__u32 tgid, __u32 fd) {
-    __u64 key = conn_key(tgid, fd);
-    struct task_struct *task = bpf_get_current_task_btf();
-    __u64 start = task->group_leader->start_boottime;
-    __u64 *known = bpf_map_lookup_elem(&not_sockets, &key);
-    if (known && *known == start) return NULL;
+    struct fd_bitmap *known = not_sockets_slot(tgid);
+    __u32 word = (fd / 64) & (NOT_SOCKET_FDS / 64 - 1);
+    __u64 bit = 1ULL << (fd % 64);
+    if (known && fd < NOT_SOCKET_FDS && known->tgid == tgid && (known->bits[word] & bit)) return NULL;
     __u16 transport = 0;
     struct sock *sk = inet_sock_of_fd(fd, &transport);
-    if (!sk) {
-        bpf_map_update_elem(&not_sockets, &key, &start, BPF_ANY);
-        return NULL;
+    if (sk) return track_socket(tgid, fd, SPRITE_ROLE_UNKNOWN, sk, transport);
+    if (known && fd < NOT_SOCKET_FDS) {
+        if (known->tgid != tgid) {
+            __builtin_memset(known->bits, 0, sizeof(known->bits));
+            known->tgid = tgid;
+        }
+        __sync_fetch_and_or(&known->bits[word], bit);
     }
-    return track_socket(tgid, fd, SPRITE_ROLE_UNKNOWN, sk, transport);
+    return NULL;
 }
 
 // ---- connect / accept ----
@@ -291,8 +310,11 @@ static __always_inline int exit_accept(struct trace_event_raw_sys_exit *ctx) {
 SEC("tracepoint/syscalls/sys_exit_socket")
 int exit_socket(struct trace_event_raw_sys_exit *ctx) {
     if (ctx->ret < 0) return 0;
-    __u64 key = conn_key(bpf_get_current_pid_tgid() >> 32, (__u32)ctx->ret);
-    bpf_map_delete_elem(&not_sockets, &key);
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    __u32 fd = (__u32)ctx->ret;
+    struct fd_bitmap *known = not_sockets_slot(tgid);
+    if (known && fd < NOT_SOCKET_FDS && known->tgid == tgid)
+        __sync_fetch_and_and(&known->bits[(fd / 64) & (NOT_SOCKET_FDS / 64 - 1)], ~(1ULL << (fd % 64)));
     return 0;
 }
 
@@ -494,8 +516,7 @@ other:
 /// A read/write-family call on a UDP socket: one datagram.
 static __always_inline int udp_io(struct sprite_conn_info *info, struct pt_regs *regs, __u16 kind, __u16 syscall,
                                   __u32 direction, __u32 len) {
-    if (direction == SPRITE_DIR_EGRESS) __sync_fetch_and_add(&info->bytes_sent, len);
-    else __sync_fetch_and_add(&info->bytes_recv, len);
+    // No byte counts: UDP sockets have no conn_stats, and other UDP traffic stays this cheap.
     if (info->protocol == SPRITE_PROTO_NONE) return 0;
     struct udp_msg m = {.len = len, .syscall = syscall, .direction = direction};
     struct iovec_user v = {};
@@ -644,14 +665,12 @@ static __always_inline int exit_mmsg(struct trace_event_raw_sys_exit *ctx, __u16
     struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
     __u32 fd = (__u32)PT_REGS_PARM1_SYSCALL(regs);
     struct sprite_conn_info *info = connection_of(tgid, fd);
-    if (!info || info->transport != PROTO_UDP) return 0;
+    if (!info || info->transport != PROTO_UDP || info->protocol == SPRITE_PROTO_NONE) return 0;
     __u64 vec = PT_REGS_PARM2_SYSCALL(regs);
     for (int i = 0; i < MAX_MMSG; i++) {
         if (i >= ret) break;
         struct mmsghdr_user mm = {};
         if (bpf_probe_read_user(&mm, sizeof(mm), (const void *)(vec + i * sizeof(mm))) != 0) break;
-        if (direction == SPRITE_DIR_EGRESS) __sync_fetch_and_add(&info->bytes_sent, mm.len);
-        else __sync_fetch_and_add(&info->bytes_recv, mm.len);
         struct iovec_user v = {};
         if (mm.hdr.iovlen == 0 || bpf_probe_read_user(&v, sizeof(v), (const void *)mm.hdr.iov) != 0) continue;
         struct udp_msg m = {.buf = v.base, .buf_len = (__u32)v.len, .len = mm.len, .syscall = syscall, .direction = direction};
@@ -700,6 +719,8 @@ int process_exit(void *ctx) {
     __u64 id = bpf_get_current_pid_tgid();
     __u32 tgid = id >> 32;
     if ((__u32)id != tgid) return 0;
+    struct fd_bitmap *known = not_sockets_slot(tgid);
+    if (known && known->tgid == tgid) known->tgid = 0;
     if (!bpf_map_lookup_elem(&traced_pids, &tgid)) return 0;
     bpf_map_delete_elem(&traced_pids, &tgid);
     struct sprite_event_header *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
