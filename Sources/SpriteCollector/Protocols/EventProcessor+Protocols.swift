@@ -50,6 +50,7 @@ enum ProtocolSessions {
         case SPRITE_PROTO_PGSQL.rawValue: PostgreSQLSession(limits: limits)
         case SPRITE_PROTO_MYSQL.rawValue: MySQLSession(limits: limits)
         case SPRITE_PROTO_DNS.rawValue: DNSSession(limits: limits)
+        case SPRITE_PROTO_KAFKA.rawValue: KafkaSession(limits: limits)
         default: nil
         }
     }
