@@ -24,6 +24,9 @@ char LICENSE[] SEC("license") = "GPL";
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define MAX_INFER_ATTEMPTS 8
+/// Transfers (counted from the first) of a connection the heuristics could not classify that are
+/// shipped to user space (SPRITE_UNKNOWN_CAPTURE bytes each) and look for a protocol it decided.
+#define SPRITE_OVERRIDE_WINDOW 32
 
 enum io_kind { IO_PLAIN = 0, IO_IOVEC = 1, IO_SIZE_ONLY = 2, IO_MSG = 3 };
 
@@ -91,6 +94,13 @@ static __always_inline struct fd_bitmap *not_sockets_slot(__u32 tgid) {
     __u32 i = tgid % NOT_SOCKET_SLOTS;
     return bpf_map_lookup_elem(&not_sockets, &i);
 }
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 4096);
+    __type(key, __u64);  // tgid << 32 | fd
+    __type(value, struct sprite_protocol_override);
+} protocol_override SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
@@ -360,6 +370,32 @@ struct iovec_user {
     __u64 len;
 };
 
+/// A transfer of a connection not classified yet: its first SPRITE_UNKNOWN_CAPTURE bytes (of the
+/// first buffer) go to user space with protocol UNKNOWN, the rest is a gap.
+static __always_inline void emit_unknown(struct sprite_conn_info *info, __u32 direction, __u64 position,
+                                         __u64 ptr, __u32 first_len, __u32 len, __u16 syscall) {
+    struct sprite_gather_event *ev = scratch_event();
+    if (!ev) return;
+    emit_header(&ev->d.hdr, SPRITE_EVENT_DATA, &info->id);
+    ev->d.position = position;
+    ev->d.length = len;
+    ev->d.direction = direction;
+    ev->d.role = info->role;
+    ev->d.protocol = SPRITE_PROTO_UNKNOWN;
+    ev->d.syscall = syscall;
+    __u32 n = first_len < SPRITE_UNKNOWN_CAPTURE ? first_len : SPRITE_UNKNOWN_CAPTURE;
+    if (ptr == 0) n = 0;
+    asm volatile("" : "+r"(n));
+    if (n > SPRITE_UNKNOWN_CAPTURE) return;
+    if (n > 0 && bpf_probe_read_user(ev->data, n, (const void *)ptr) != 0) n = 0;
+    ev->d.captured = n;
+    count(SPRITE_COUNTER_DATA_EVENTS);
+    __u64 size = offsetof(struct sprite_gather_event, data) + n;
+    if (size > sizeof(*ev)) return;
+    ev->d.hdr.timestamp_ns = bpf_ktime_get_ns();
+    if (bpf_ringbuf_output(&events, ev, size, wakeup_flags()) != 0) count(SPRITE_COUNTER_RINGBUF_DROPS);
+}
+
 /// One data event for a whole vectored transfer: the iovecs' bytes are gathered into the per-CPU
 /// event back to back (up to the capture limit), so a writev of a header and a body is one event.
 static __always_inline void emit_iovec(struct sprite_conn_info *info, const struct io_args *a, __u64 position, __u32 len) {
@@ -611,6 +647,18 @@ static __always_inline int exit_io(struct trace_event_raw_sys_exit *ctx, __u16 k
     }
 
     if (info->tls) return 0;  // ciphertext: the TLS tracer ships the plaintext
+    // User space may have classified a connection the heuristics could not (ProtocolDetector);
+    // a connection given up on is looked up for a bounded number of further transfers.
+    if (info->protocol == SPRITE_PROTO_UNKNOWN ||
+        (info->protocol == SPRITE_PROTO_NONE && info->infer_attempts < SPRITE_OVERRIDE_WINDOW)) {
+        struct sprite_protocol_override *o = bpf_map_lookup_elem(&protocol_override, &key);
+        if (o) {
+            if (o->generation == info->id.generation) info->protocol = o->protocol;
+            bpf_map_delete_elem(&protocol_override, &key);
+        } else if (info->protocol == SPRITE_PROTO_NONE) {
+            info->infer_attempts++;
+        }
+    }
     if (info->protocol == SPRITE_PROTO_UNKNOWN) {
         __u8 head[SPRITE_INFER_BYTES] = {};
         __u32 n = first_len < SPRITE_INFER_BYTES ? first_len : SPRITE_INFER_BYTES;
@@ -631,7 +679,13 @@ static __always_inline int exit_io(struct trace_event_raw_sys_exit *ctx, __u16 k
             info->protocol = SPRITE_PROTO_NONE;
         }
     }
-    if (info->protocol == SPRITE_PROTO_UNKNOWN || info->protocol == SPRITE_PROTO_NONE) return 0;
+    if (info->protocol == SPRITE_PROTO_UNKNOWN || info->protocol == SPRITE_PROTO_NONE) {
+        // Not classified: the connection's first transfers go to user space as bounded prefixes,
+        // until it decides (a protocol_override entry) or the window closes.
+        if (info->infer_attempts < SPRITE_OVERRIDE_WINDOW)
+            emit_unknown(info, a.direction, position, first, first_len, len, a.syscall);
+        return 0;
+    }
 
     if (a.kind != IO_IOVEC) {
         emit_data(info, a.direction, position, first, len, a.syscall);

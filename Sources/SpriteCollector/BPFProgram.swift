@@ -18,6 +18,8 @@ final class BPFProgram: @unchecked Sendable {
     /// SSL calls in progress per thread, written by the TLS tracer and completed by the nested
     /// syscalls this object sees (see bpf/tls_hook.h).
     let tlsCallsFD: Int32
+    /// Protocols user space decided for connections the kernel could not classify.
+    let protocolOverrideFD: Int32
     /// Programs that may fail to attach without failing the start (older kernels lack them).
     static let optionalPrograms: Set<String> = [
         "exit_sendfile64", "exit_readv", "exit_writev", "exit_sendmsg", "exit_recvmsg", "exit_accept_", "process_exit",
@@ -76,6 +78,7 @@ final class BPFProgram: @unchecked Sendable {
         connInfoFD = bpf_object__find_map_fd_by_name(object, "conn_info")
         countersFD = bpf_object__find_map_fd_by_name(object, "counters")
         tlsCallsFD = bpf_object__find_map_fd_by_name(object, "tls_calls")
+        protocolOverrideFD = bpf_object__find_map_fd_by_name(object, "protocol_override")
         logger.debug("BPF programs loaded", metadata: ["captureLimit": "\(configuration.captureLimit)"])
     }
 

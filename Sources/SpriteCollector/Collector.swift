@@ -133,6 +133,7 @@ public final class Collector: Sendable {
 
     /// Periodic work, run on the polling thread.
     private func housekeeping() {
+        for o in processor.takeOverrides() { program.overrideProtocol(o) }
         let now = ContinuousClock.now
         let (flushDue, connDue, processDue, statsDue) = schedule.withLock { s in
             guard now >= s.nextFlush else { return (false, false, false, false) }
@@ -202,6 +203,7 @@ public final class Collector: Sendable {
         b.append(Int64(s.connections), to: 6)
         b.append(Int64(s.rows + 1), to: 7)
         b.append(message, to: 8)
+        b.append(Int64(s.protocolCorrections), to: 9)
         b.finishRow()
         append(b.finish())
         logger.debug("collector stats", metadata: [

@@ -23,6 +23,9 @@ public struct CollectorStats: Sendable, Hashable {
     /// TLS reads and writes whose socket could not be found (no syscall underneath and no
     /// socket remembered for the SSL object): their plaintext is not captured.
     public var tlsUnattributed = 0
+    /// Connections whose protocol user space corrected or found (the kernel's guess was wrong or
+    /// missing), see `ProtocolDetector`.
+    public var protocolCorrections = 0
     /// Bytes missing from streams (lost events or beyond the capture limit).
     public var gapBytes = 0
     /// Programs that could not be attached (optional ones; required ones fail the start).

@@ -11,7 +11,14 @@ final class Connection {
     var remotePort = -1
     var localAddr = "-"
     var localPort = -1
+    /// The protocol the connection is parsed as: the kernel's guess unless user space decided.
     var protocolID = 0
+    /// The protocol label of the last data event.
+    var kernelProtocol = 0
+    /// The protocol user space decided (``ProtocolDetector``), overriding the kernel's label.
+    var userProtocol: Int?
+    /// The first events, kept until the protocol is confirmed by a row.
+    var probation: ProtocolProbation? = ProtocolProbation()
     /// Whether the parsed bytes are TLS plaintext captured in the TLS library.
     var encrypted = false
     /// Byte counters (from data events and kernel map samples).

@@ -27,6 +27,8 @@ final class EventProcessor: @unchecked Sendable {
         var exited: Set<UInt32> = []
         /// Processes that called execve since the last ``takeExecs()`` (TLS library discovery).
         var execs: [UInt32] = []
+        /// Protocols user space decided for connections the kernel could not classify.
+        var overrides: [ProtocolOverride] = []
     }
 
     let configuration: CollectorConfiguration
@@ -140,7 +142,7 @@ final class EventProcessor: @unchecked Sendable {
             c.role = Int(d.role)
         }
         c.lastActivity = d.hdr.timestamp_ns
-        c.protocolID = Int(d.protocol)
+        c.observeKernelProtocol(Int(d.protocol))
         if d.syscall & UInt16(SPRITE_SOURCE_TLS) != 0 { c.encrypted = true }
         let direction = Int(d.direction)
         let end = d.position + UInt64(d.length)
@@ -174,6 +176,15 @@ final class EventProcessor: @unchecked Sendable {
 
     private func deliver(_ c: Connection, direction: Int, bytes: UnsafeRawBufferPointer, gap: Int, time: UInt64, _ s: inout State) {
         if gap > 0 { s.stats.gapBytes += gap }
+        if c.probation != nil {
+            probe(c, direction: direction, bytes: bytes, gap: gap, time: time, &s)
+        } else {
+            parse(c, direction: direction, bytes: bytes, gap: gap, time: time, &s)
+        }
+    }
+
+    /// Hands bytes to the connection's parser: HTTP/1.x or its protocol session.
+    func parse(_ c: Connection, direction: Int, bytes: UnsafeRawBufferPointer, gap: Int, time: UInt64, _ s: inout State) {
         if c.protocolID != Int(SPRITE_PROTO_HTTP.rawValue) {
             deliverToSession(c, direction: direction, bytes: bytes, gap: gap, time: time, rows: &s.protocolRows, stats: &s.stats)
             return
@@ -396,6 +407,15 @@ final class EventProcessor: @unchecked Sendable {
             let e = s.execs
             s.execs.removeAll()
             return e
+        }
+    }
+
+    /// Protocol decisions for the kernel since the last call.
+    func takeOverrides() -> [ProtocolOverride] {
+        withState { s in
+            guard !s.overrides.isEmpty else { return [] }
+            defer { s.overrides.removeAll() }
+            return s.overrides
         }
     }
 

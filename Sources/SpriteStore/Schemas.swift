@@ -135,6 +135,7 @@ public enum Schemas {
         Field("connections", .int64, description: "Connections tracked now."),
         Field("rows", .int64, description: "Rows written to tables (cumulative)."),
         Field("message", .string, description: "Notable condition, e.g. an attach failure; empty otherwise."),
+        Field("protocol_corrections", .int64, description: "Connections whose protocol the parsers corrected or found (cumulative)."),
     ])
 
     /// Every canonical table, in a stable order.

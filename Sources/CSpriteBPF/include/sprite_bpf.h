@@ -192,6 +192,19 @@ struct sprite_conn_info {
     __u8 local_addr[16];
 };
 
+/// A protocol user space found for a connection the kernel could not classify (`protocol_override`
+/// map, keyed by tgid << 32 | fd): applied at the connection's next transfer when the generation
+/// matches, then deleted.
+struct sprite_protocol_override {
+    __u64 generation;
+    __u16 protocol;
+    __u16 pad[3];
+};
+
+/// Payload bytes shipped per transfer of a connection the kernel could not classify yet (its first
+/// transfers go to user space, which may classify it from more than 16 bytes).
+#define SPRITE_UNKNOWN_CAPTURE 512
+
 /// Indices into the per-CPU `counters` array.
 enum sprite_counter {
     SPRITE_COUNTER_RINGBUF_DROPS = 0,

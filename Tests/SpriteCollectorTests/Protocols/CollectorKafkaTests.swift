@@ -80,6 +80,13 @@ print(json.dumps({"consumed": got}))
         #expect(fetch["req_body"].contains(#""topics":[{"name":"orders","partitions":[{"index":1,"#))
         #expect(fetch["resp"].contains(#""high_watermark":3"#))
         #expect(all.contains { $0.int("req_cmd") == 3 && $0["resp"].contains(#""name":"orders""#) })
+
+        // The broker reads each request's size before the request, which the kernel's test
+        // cannot classify: user space does (ProtocolDetector), from the first exchange on.
+        let served = ProtocolRow.wait(store, "kafka_events.beta", pid: broker.pid, count: 3) { $0.int("req_cmd") == 0 && $0.role == 2 }
+        #expect(served.count == 3, "broker rows: \(ProtocolRow.wait(store, "kafka_events.beta", pid: broker.pid, count: 0))")
+        #expect(served.allSatisfy { $0["client_id"] == "sprite-producer" && $0["req_body"].contains(#""name":"orders""#) && $0["resp"].contains(#""error_code":0"#) })
+        #expect(ProtocolRow.wait(store, "kafka_events.beta", pid: broker.pid, count: 1) { $0.int("req_cmd") == 18 && $0["client_id"] == "sprite-admin" }.count >= 1)
     }
 
     static let confluent = #"""

@@ -1,0 +1,115 @@
+import CSpriteBPF
+
+extension Connection {
+    /// Takes the protocol label of a data event; it is the connection's protocol until user space
+    /// decides otherwise (``ProtocolDetector``).
+    func observeKernelProtocol(_ p: Int) {
+        kernelProtocol = p
+        if userProtocol == nil { protocolID = p }
+    }
+
+    /// Forgets what the parsers of a wrong protocol guess built.
+    func resetParsers(_ configuration: CollectorConfiguration) {
+        requests = HTTPParser(mode: .requests, bodyLimit: configuration.bodyLimit, maxBufferBytes: configuration.maxBufferBytesPerStream)
+        responses = HTTPParser(mode: .responses, bodyLimit: configuration.bodyLimit, maxBufferBytes: configuration.maxBufferBytesPerStream)
+        pending.removeAll()
+        pendingHead = 0
+        session = nil
+        sessionProtocol = 0
+        reportedErrors = 0
+        reportedUnmatched = 0
+    }
+}
+
+extension EventProcessor {
+    private static let unknown = Int(SPRITE_PROTO_UNKNOWN.rawValue)
+    private static let none = Int(SPRITE_PROTO_NONE.rawValue)
+
+    /// Delivers bytes of a connection whose protocol is on probation (see ``ProtocolDetector``).
+    func probe(_ c: Connection, direction: Int, bytes: UnsafeRawBufferPointer, gap: Int, time: UInt64, _ s: inout State) {
+        guard var p = c.probation else {
+            parse(c, direction: direction, bytes: bytes, gap: gap, time: time, &s)
+            return
+        }
+        let kept = p.keep(ProtocolDetector.Event(direction: direction, requests: c.carriesRequests(direction: direction),
+                                                 bytes: Array(bytes), gap: gap, time: time))
+        let limits = ProtocolLimits(configuration)
+        if c.protocolID == Self.unknown {
+            // Nothing parses the connection yet: classify it from what was kept.
+            guard kept else { c.probation = nil; return }
+            let (found, undecided) = ProtocolDetector.classify(p.events, excluding: p.rejected, limits: limits)
+            if let found {
+                adopt(found, c, &p, &s)
+            } else if undecided {
+                c.probation = p
+            } else {
+                giveUp(c)
+            }
+            return
+        }
+        guard kept else {
+            // Too much without a verdict and without an error: the guess stands.
+            c.probation = nil
+            let backlog = p.events[p.delivered...]
+            for e in backlog { replay(e, c, &s) }
+            parse(c, direction: direction, bytes: bytes, gap: gap, time: time, &s)
+            return
+        }
+        let rowsBefore = s.http.count + s.protocolRows.count
+        while p.delivered < p.events.count {
+            replay(p.events[p.delivered], c, &s)
+            p.delivered += 1
+        }
+        if s.http.count + s.protocolRows.count > rowsBefore {
+            c.probation = nil  // a whole exchange parsed: confirmed
+            return
+        }
+        guard c.parseErrors > p.errorBase else {
+            c.probation = p
+            return
+        }
+        // An error before the first row: the guess was wrong.
+        p.rejected.insert(c.protocolID)
+        p.attempts += 1
+        s.stats.parseErrors = max(0, s.stats.parseErrors - (c.parseErrors - p.errorBase))
+        s.stats.unmatched = max(0, s.stats.unmatched - c.reportedUnmatched)
+        c.resetParsers(configuration)
+        p.errorBase = c.parseErrors
+        p.delivered = 0
+        guard p.attempts <= ProtocolDetector.maxAttempts else { giveUp(c); return }
+        let (found, undecided) = ProtocolDetector.classify(p.events, excluding: p.rejected, limits: limits)
+        if let found {
+            adopt(found, c, &p, &s)
+        } else if undecided {
+            // Wait, unparsed, for the events that decide.
+            c.userProtocol = Self.unknown
+            c.protocolID = Self.unknown
+            c.probation = p
+        } else {
+            giveUp(c)
+        }
+    }
+
+    /// Makes `protocolID` the connection's protocol and parses the kept events with it.
+    private func adopt(_ protocolID: Int, _ c: Connection, _ p: inout ProtocolProbation, _ s: inout State) {
+        c.userProtocol = protocolID
+        c.protocolID = protocolID
+        s.stats.protocolCorrections += 1
+        // The kernel ships no payload of a connection it could not classify: tell it.
+        if c.kernelProtocol == Self.unknown && !c.encrypted {
+            s.overrides.append(ProtocolOverride(key: c.key, protocolID: protocolID))
+        }
+        c.probation = nil
+        for e in p.events { replay(e, c, &s) }
+    }
+
+    private func giveUp(_ c: Connection) {
+        c.userProtocol = Self.none
+        c.protocolID = Self.none
+        c.probation = nil
+    }
+
+    private func replay(_ e: ProtocolDetector.Event, _ c: Connection, _ s: inout State) {
+        e.bytes.withUnsafeBytes { parse(c, direction: e.direction, bytes: $0, gap: e.gap, time: e.time, &s) }
+    }
+}
