@@ -142,8 +142,8 @@ final class EventProcessor: @unchecked Sendable {
             c.role = Int(d.role)
         }
         c.lastActivity = d.hdr.timestamp_ns
+        if d.syscall & UInt16(SPRITE_SOURCE_TLS) != 0 && !c.encrypted { c.startTLSPlaintext(configuration) }
         c.observeKernelProtocol(Int(d.protocol))
-        if d.syscall & UInt16(SPRITE_SOURCE_TLS) != 0 { c.encrypted = true }
         let direction = Int(d.direction)
         let end = d.position + UInt64(d.length)
         if direction == 0 { c.bytesSent = max(c.bytesSent, end) } else { c.bytesRecv = max(c.bytesRecv, end) }

@@ -8,6 +8,18 @@ extension Connection {
         if userProtocol == nil { protocolID = p }
     }
 
+    /// The connection carries TLS and its plaintext now comes from the TLS library: syscall bytes
+    /// shipped before the kernel knew (unclassified prefixes, e.g. of a `MSG_PEEK` of the first
+    /// byte) were ciphertext, on other stream positions. Starts the streams and parsers afresh.
+    func startTLSPlaintext(_ configuration: CollectorConfiguration) {
+        encrypted = true
+        egress = StreamReassembler()
+        ingress = StreamReassembler()
+        resetParsers(configuration)
+        userProtocol = nil
+        probation = ProtocolProbation()
+    }
+
     /// Forgets what the parsers of a wrong protocol guess built.
     func resetParsers(_ configuration: CollectorConfiguration) {
         requests = HTTPParser(mode: .requests, bodyLimit: configuration.bodyLimit, maxBufferBytes: configuration.maxBufferBytesPerStream)
