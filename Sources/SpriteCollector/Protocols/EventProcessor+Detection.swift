@@ -43,16 +43,22 @@ extension EventProcessor {
             parse(c, direction: direction, bytes: bytes, gap: gap, time: time, &s)
             return
         }
-        let kept = p.keep(ProtocolDetector.Event(direction: direction, requests: c.carriesRequests(direction: direction),
-                                                 bytes: Array(bytes), gap: gap, time: time))
-        let limits = ProtocolLimits(configuration)
+        let event = ProtocolDetector.Event(direction: direction, requests: c.carriesRequests(direction: direction),
+                                           bytes: Array(bytes), gap: gap, time: time)
+        let kept = p.keep(event)
         if c.protocolID == Self.unknown {
             // Nothing parses the connection yet: classify it from what was kept.
             guard kept else { c.probation = nil; return }
-            let (found, undecided) = ProtocolDetector.classify(p.events, excluding: p.rejected, limits: limits)
+            var found: Int?
+            if var trials = p.trials {
+                found = ProtocolDetector.step(&trials, event)
+                p.trials = trials
+            } else {
+                found = startTrials(&p)
+            }
             if let found {
                 adopt(found, c, &p, &s)
-            } else if undecided {
+            } else if p.trials?.isEmpty == false {
                 c.probation = p
             } else {
                 giveUp(c)
@@ -89,10 +95,9 @@ extension EventProcessor {
         p.errorBase = c.parseErrors
         p.delivered = 0
         guard p.attempts <= ProtocolDetector.maxAttempts else { giveUp(c); return }
-        let (found, undecided) = ProtocolDetector.classify(p.events, excluding: p.rejected, limits: limits)
-        if let found {
+        if let found = startTrials(&p) {
             adopt(found, c, &p, &s)
-        } else if undecided {
+        } else if p.trials?.isEmpty == false {
             // Wait, unparsed, for the events that decide.
             c.userProtocol = Self.unknown
             c.protocolID = Self.unknown
@@ -100,6 +105,16 @@ extension EventProcessor {
         } else {
             giveUp(c)
         }
+    }
+
+    /// Runs fresh trials of the candidates not rejected over the kept events; returns a match.
+    private func startTrials(_ p: inout ProtocolProbation) -> Int? {
+        var trials = ProtocolDetector.trials(excluding: p.rejected, limits: ProtocolLimits(configuration))
+        defer { p.trials = trials }
+        for e in p.events {
+            if let found = ProtocolDetector.step(&trials, e) { return found }
+        }
+        return nil
     }
 
     /// Makes `protocolID` the connection's protocol and parses the kept events with it.

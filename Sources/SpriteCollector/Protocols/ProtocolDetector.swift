@@ -41,48 +41,77 @@ enum ProtocolDetector {
         var time: UInt64
     }
 
+    /// Fresh trials of every candidate not in `excluded`, in candidate order.
+    static func trials(excluding excluded: Set<Int>, limits: ProtocolLimits) -> [ProtocolTrial] {
+        candidates.filter { !excluded.contains($0) }.compactMap { ProtocolTrial(protocolID: $0, limits: limits) }
+    }
+
+    /// Feeds an event to the trials and drops the rejected ones; returns the first (in candidate
+    /// order) that matches.
+    static func step(_ trials: inout [ProtocolTrial], _ e: Event) -> Int? {
+        for t in trials { t.feed(e) }
+        trials.removeAll { $0.verdict == .rejected }
+        return trials.first { $0.verdict == .match }?.protocolID
+    }
+
     /// The first candidate (not in `excluded`) the events match, else whether any is undecided.
     static func classify(_ events: [Event], excluding excluded: Set<Int>, limits: ProtocolLimits) -> (protocol: Int?, undecided: Bool) {
-        var undecided = false
-        for p in candidates where !excluded.contains(p) {
-            switch verdict(p, events, limits: limits) {
-            case .match: return (p, false)
-            case .undecided: undecided = true
-            case .rejected: break
-            }
+        var t = trials(excluding: excluded, limits: limits)
+        for e in events {
+            if let p = step(&t, e) { return (p, false) }
         }
-        return (nil, undecided)
+        return (nil, !t.isEmpty)
     }
 
     /// How a fresh parser of protocol `p` takes the events.
     static func verdict(_ p: Int, _ events: [Event], limits: ProtocolLimits) -> Verdict {
-        if p == Int(SPRITE_PROTO_HTTP.rawValue) { return httpVerdict(events, limits: limits) }
-        guard let session = ProtocolSessions.make(protocol: p, limits: limits) else { return .rejected }
-        var records = 0
-        for e in events {
-            let side: MessageSide = e.requests ? .request : .response
-            if !e.bytes.isEmpty { records += session.consume(e.bytes, side: side, time: e.time).count }
-            if e.gap > 0 { records += session.skip(e.gap, side: side, time: e.time).count }
-            if session.errors > 0 { return .rejected }
+        guard let t = ProtocolTrial(protocolID: p, limits: limits) else { return .rejected }
+        for e in events { t.feed(e) }
+        return t.verdict
+    }
+}
+
+/// One candidate protocol's parser run over a connection's kept events, one event at a time:
+/// rejected at its first error, a match once it stitched a request to a response without one.
+/// Verdicts never change back (an error in a prefix stays in every longer stream).
+final class ProtocolTrial {
+    let protocolID: Int
+    private(set) var verdict: ProtocolDetector.Verdict = .undecided
+    private let session: (any ProtocolSession)?
+    private var requests: HTTPParser?
+    private var responses: HTTPParser?
+    private var asked = 0, answered = 0
+
+    init?(protocolID: Int, limits: ProtocolLimits) {
+        self.protocolID = protocolID
+        if protocolID == Int(SPRITE_PROTO_HTTP.rawValue) {
+            session = nil
+            requests = HTTPParser(mode: .requests, bodyLimit: 0, maxBufferBytes: limits.maxBufferBytes)
+            responses = HTTPParser(mode: .responses, bodyLimit: 0, maxBufferBytes: limits.maxBufferBytes)
+        } else {
+            guard let s = ProtocolSessions.make(protocol: protocolID, limits: limits) else { return nil }
+            session = s
         }
-        return records > 0 ? .match : .undecided
     }
 
-    private static func httpVerdict(_ events: [Event], limits: ProtocolLimits) -> Verdict {
-        var requests = HTTPParser(mode: .requests, bodyLimit: 0, maxBufferBytes: limits.maxBufferBytes)
-        var responses = HTTPParser(mode: .responses, bodyLimit: 0, maxBufferBytes: limits.maxBufferBytes)
-        var asked = 0, answered = 0
-        for e in events {
-            if e.requests {
-                if !e.bytes.isEmpty { asked += requests.feed(e.bytes, timestamp: e.time).count }
-                if e.gap > 0 { asked += requests.skip(e.gap, timestamp: e.time).count }
-            } else {
-                if !e.bytes.isEmpty { answered += responses.feed(e.bytes, timestamp: e.time).count }
-                if e.gap > 0 { answered += responses.skip(e.gap, timestamp: e.time).count }
-            }
-            if requests.errors + responses.errors > 0 { return .rejected }
+    func feed(_ e: ProtocolDetector.Event) {
+        guard verdict == .undecided else { return }
+        if let session {
+            let side: MessageSide = e.requests ? .request : .response
+            var records = 0
+            if !e.bytes.isEmpty { records += session.consume(e.bytes, side: side, time: e.time).count }
+            if e.gap > 0 { records += session.skip(e.gap, side: side, time: e.time).count }
+            verdict = session.errors > 0 ? .rejected : records > 0 ? .match : .undecided
+            return
         }
-        return asked > 0 && answered > 0 ? .match : .undecided
+        if e.requests {
+            if !e.bytes.isEmpty { asked += requests!.feed(e.bytes, timestamp: e.time).count }
+            if e.gap > 0 { asked += requests!.skip(e.gap, timestamp: e.time).count }
+        } else {
+            if !e.bytes.isEmpty { answered += responses!.feed(e.bytes, timestamp: e.time).count }
+            if e.gap > 0 { answered += responses!.skip(e.gap, timestamp: e.time).count }
+        }
+        verdict = requests!.errors + responses!.errors > 0 ? .rejected : asked > 0 && answered > 0 ? .match : .undecided
     }
 }
 
@@ -97,8 +126,10 @@ struct ProtocolProbation {
     var attempts = 0
     /// More events came than can be kept: the history is incomplete.
     var overflowed = false
-    /// Parse errors and unmatched messages the connection had when the current protocol started.
+    /// Parse errors the connection had when the current protocol started.
     var errorBase = 0
+    /// The candidates still in the running while the connection waits for a protocol.
+    var trials: [ProtocolTrial]?
 
     /// Keeps an event; false when the bounds are reached.
     mutating func keep(_ e: ProtocolDetector.Event) -> Bool {
