@@ -47,8 +47,9 @@ extension EventProcessor {
                                            bytes: Array(bytes), gap: gap, time: time)
         let kept = p.keep(event)
         if c.protocolID == Self.unknown {
-            // Nothing parses the connection yet: classify it from what was kept.
-            guard kept else { c.probation = nil; return }
+            // Nothing parses the connection yet: classify it from what was kept. Without a role
+            // (tracked without connect/accept) requests cannot be told from responses.
+            guard kept, c.role != 0 else { c.probation = nil; return }
             var found: Int?
             if var trials = p.trials {
                 found = ProtocolDetector.step(&trials, event)
