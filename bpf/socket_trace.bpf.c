@@ -529,6 +529,9 @@ static __noinline int udp_datagram(struct sprite_conn_info *info, struct udp_msg
     ev->h.pad = 0;
     __builtin_memcpy(ev->h.remote_addr, remote, 16);
     __builtin_memcpy(ev->h.local_addr, info->local_addr, 16);
+    struct task_struct *task = bpf_get_current_task_btf();
+    __builtin_memset(ev->h.comm, 0, sizeof(ev->h.comm));
+    BPF_CORE_READ_STR_INTO(&ev->h.comm, task, group_leader, comm);
     __u32 n = m->len < m->buf_len ? m->len : m->buf_len;
     __u32 limit = sprite_config.capture_limit;
     if (n > limit) n = limit;

@@ -152,6 +152,9 @@ struct sprite_datagram_header {
     __u16 pad;
     __u8 remote_addr[16];  // IPv4 in the first 4 bytes
     __u8 local_addr[16];
+    /// The process's name (as in the open event): UDP sockets have no open event, and resolver
+    /// clients (dig, getent) are short-lived.
+    char comm[16];
 };
 
 #ifdef __bpf__

@@ -118,6 +118,9 @@ print(json.dumps(out))
         ])
         #expect(dig.out.contains("10.1.2.3") && dig.out.contains("status: NXDOMAIN"), "\(dig.out)")
         try expectClientAndServerRows(client: dig.pid, server: server.pid, port: port, localAddr: "127.0.0.1")
+        // dig has exited: its name comes from the datagram events.
+        let row = try #require(ProtocolRow.wait(store, "dns_events", pid: dig.pid, count: 1).first)
+        #expect(Harness.testConfiguration.processDirectory.lookup(UPID(row.values["upid"]!.u128))?.executable == "dig")
     }
 
     /// glibc's resolver (getaddrinfo through `getent ahosts`): A and AAAA sent together with

@@ -24,6 +24,8 @@ extension EventProcessor {
             if s.datagramSockets.count >= configuration.maxConnections { evictIdleDatagramSockets(&s) }
             socket = DatagramSocket(key: k, upid: upid(id), now: time, limits: ProtocolLimits(configuration))
             s.datagramSockets[k] = socket
+            let comm = withUnsafeBytes(of: h.comm) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            configuration.processDirectory.record(socket.upid, executable: comm)
             if s.processes[k.tgid] == nil {
                 s.processes[k.tgid] = socket.upid
                 s.newProcesses.insert(k.tgid)
