@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # TLS capture overhead: wrk against nginx on loopback over HTTPS (uprobes on OpenSSL in nginx and
-# in wrk) and, in the same run for comparison, over plain HTTP (syscall tracepoints only).
-# Rounds alternate without and with the collector; reports throughput and p99 latency ratios
-# (median with / median without) for both, the collector's CPU, and its TLS row count.
+# in wrk) and, in the same run for comparison, over plain HTTP (syscall tracepoints only), with
+# `sprite edge` (release build) as the collector, set up as scripts/bench_collector.sh does.
+# Figures go to docs/benchmarks.md (## TLS capture overhead).
 #
-#   scripts/bench_collector_tls.sh                  # build and use sprite-collector-bench
-#   COLLECTOR_CMD="sprite edge" scripts/bench_collector_tls.sh   # any command; stopped with SIGINT
+#   scripts/bench_collector_tls.sh
 #
-# Env: ROUNDS (5), DURATION seconds per round (10), CONNECTIONS (32), THREADS (2).
+# ROUNDS (5) rounds; each runs both schemes without the collector and with it, the order of the
+# two alternating between rounds; DURATION (10) seconds per wrk run; wrk -t1 -cCONNECTIONS (32)
+# pinned to CPU WRK_CPU (1), nginx with one worker pinned to NGINX_CPU (0), the collector not
+# pinned. Prints per run: req/s, p99, the collector's CPU per request (utime+stime from
+# /proc/<pid>/stat), and its TLS rows and drops; then medians and the with/without ratios.
+# Needs root, nginx, wrk, openssl, taskset; bpftool to warn about other tools' libssl uprobes
+# (uprobes belong to the library file, so another collector on the host slows "without" too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=${ROUNDS:-5} DURATION=${DURATION:-10} CONNECTIONS=${CONNECTIONS:-32} THREADS=${THREADS:-2}
-if [ -z "${COLLECTOR_CMD:-}" ]; then
-  swift build -c release --scratch-path .build-collector --product sprite-collector-bench >&2
-  COLLECTOR_CMD="$(swift build -c release --scratch-path .build-collector --show-bin-path)/sprite-collector-bench"
+ROUNDS=${ROUNDS:-5} DURATION=${DURATION:-10} CONNECTIONS=${CONNECTIONS:-32}
+NGINX_CPU=${NGINX_CPU:-0} WRK_CPU=${WRK_CPU:-1}
+
+if [ -z "${SPRITE_BIN:-}" ]; then
+  timeout 3600 swift build -c release --product sprite >&2
+  SPRITE_BIN="$(swift build -c release --show-bin-path)/sprite"
 fi
 work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port) tls_port=$(free_port)
+port=$(free_port) tls_port=$(free_port) api=$(free_port)
 echo "hello from nginx" > "$work/index.html"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/key.pem" \
   -out "$work/cert.pem" -days 2 -subj /CN=localhost 2>/dev/null
@@ -25,55 +32,91 @@ cat > "$work/nginx.conf" <<CONF
 daemon off; worker_processes 1; error_log $work/error.log; pid $work/nginx.pid;
 events { worker_connections 1024; }
 http { access_log off; client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work;
-  uwsgi_temp_path $work; scgi_temp_path $work; keepalive_requests 1000000;
+  uwsgi_temp_path $work; scgi_temp_path $work; keepalive_requests 10000000;
   server { listen 127.0.0.1:$port; root $work; }
   server { listen 127.0.0.1:$tls_port ssl; root $work;
     ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem; } }
 CONF
-nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!
-trap 'kill $nginx_pid 2>/dev/null; [ -n "${cpid:-}" ] && kill -INT $cpid 2>/dev/null; rm -rf "$work"' EXIT
-sleep 1
-
-run_wrk() {  # $1 = URL; prints "requests_per_sec p99_ms"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" | awk '
-    /Requests\/sec/ {rps=$2}
-    /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; p99=v}
-    END {print rps, p99}'
+cpid=
+cleanup() {
+  [ -n "$cpid" ] && kill -INT "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
+  kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null
+  rm -rf "$work"
 }
+taskset -c "$NGINX_CPU" nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!
+trap cleanup EXIT
+for _ in $(seq 50); do curl -fsk "https://127.0.0.1:$tls_port/index.html" >/dev/null && break; sleep 0.1; done
+
+query() { timeout 60 "$SPRITE_BIN" run --server "http://127.0.0.1:$api" -f - -o csv; }
 start_collector() {
-  $COLLECTOR_CMD > "$work/collector.json" 2> "$work/collector.err" & cpid=$!
-  for _ in $(seq 100); do grep -q running "$work/collector.err" 2>/dev/null && break; sleep 0.1; done
-  sleep 1
-}
-stop_collector() { kill -INT $cpid; wait $cpid || true; cpid=; }
-
-# Uprobes live on the library file: another collector running anywhere on the host (a test run,
-# another node process) slows every TLS call, "without" rounds included. Say so when it happens.
-foreign_uprobes() { bpftool perf list 2>/dev/null | grep -c "libssl" || true; }
-echo "round,mode,scheme,rps,p99_ms"
-declare -A rps p99
-for r in $(seq "$ROUNDS"); do
-  for mode in without with; do
-    [ "$mode" = without ] && [ "$(foreign_uprobes)" != 0 ] && echo "  warning: $(foreign_uprobes) libssl uprobes of another process attached during this round" >&2
-    [ "$mode" = with ] && start_collector
-    for scheme in http https; do
-      if [ "$scheme" = http ]; then url="http://127.0.0.1:$port/index.html"; else url="https://127.0.0.1:$tls_port/index.html"; fi
-      read -r a b < <(run_wrk "$url")
-      rps[$mode,$scheme]+="$a " p99[$mode,$scheme]+="$b "
-      echo "$r,$mode,$scheme,$a,$b"
-    done
-    if [ "$mode" = with ]; then
-      stop_collector
-      python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("  collector: cpu %.2fs, http rows %d, drops %d, parse errors %d" % (r["cpu_seconds"], r["http_rows"], r["drops"], r["parse_errors"]))' "$work/collector.json"
+  "$SPRITE_BIN" edge --listen "127.0.0.1:$api" --log-level warning 2> "$work/collector.err" & cpid=$!
+  for _ in $(seq 300); do
+    if printf "import px\npx.display(px.DataFrame(table='sprite_collector_stats'), 's')\n" | query 2>/dev/null | grep -q started; then
+      sleep 1  # TLS discovery attaches to nginx's and wrk's libssl right after the start row
+      return
     fi
+    kill -0 "$cpid" 2>/dev/null || { cat "$work/collector.err" >&2; exit 1; }
+    sleep 0.1
   done
+  echo "collector did not start within 30 s" >&2; cat "$work/collector.err" >&2; exit 1
+}
+stop_collector() { kill -INT "$cpid"; timeout 30 tail --pid="$cpid" -f /dev/null || kill -9 "$cpid"; wait "$cpid" 2>/dev/null || true; cpid=; }
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+rows_since() {  # $1 = encrypted (true/false), $2 = start ns: http_events rows and the ring's drops
+  printf "import px\ndf = px.DataFrame(table='http_events', start_time=%s)\ndf = df[df.encrypted == %s]\ndf = df.agg(n=('latency', px.count))\npx.display(df, 'n')\n" \
+    "$2" "$([ "$1" = true ] && echo True || echo False)" | query | tail -1
+}
+drops() { printf "import px\ndf = px.DataFrame(table='sprite_collector_stats')\ndf = df.agg(d=('drops', px.max))\npx.display(df, 'd')\n" | query | tail -1; }
+foreign_uprobes() { bpftool perf list 2>/dev/null | grep -c "libssl" || true; }
+
+run_wrk() {  # $1 = URL; prints "requests_per_sec p99_ms requests"
+  timeout $((DURATION + 30)) taskset -c "$WRK_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" | awk '
+    /Requests\/sec/ {rps=$2}
+    /requests in/ {n=$1}
+    /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; p99=v}
+    END {print rps, p99, n}'
+}
+
+echo "## TLS overhead: $(nproc) CPUs, load before: $(cut -d' ' -f1-3 /proc/loadavg), nginx on CPU $NGINX_CPU, wrk -t1 -c$CONNECTIONS on CPU $WRK_CPU, ${DURATION}s x $ROUNDS rounds"
+echo "round,mode,scheme,rps,p99_ms,collector_us_per_request,rows,drops"
+results=()
+measure() {  # $1 round, $2 mode
+  local r=$1 mode=$2 scheme url
+  [ "$mode" = without ] && [ "$(foreign_uprobes)" != 0 ] && echo "  warning: $(foreign_uprobes) libssl uprobes of another process attached during this round" >&2
+  [ "$mode" = with ] && start_collector
+  for scheme in http https; do
+    if [ "$scheme" = http ]; then url="http://127.0.0.1:$port/index.html"; else url="https://127.0.0.1:$tls_port/index.html"; fi
+    local t0=0 since; since=$(date +%s%N)
+    [ "$mode" = with ] && t0=$(cpu_ticks "$cpid")
+    read -r rps p99 n < <(run_wrk "$url")
+    local us="" rows="" d=""
+    if [ "$mode" = with ]; then
+      us=$(python3 -c "import os; print(f'{($(cpu_ticks "$cpid")-$t0)/os.sysconf(\"SC_CLK_TCK\")*1e6/max(1,$n):.2f}')")
+      sleep 1  # rows are appended every 500 ms
+      rows=$(rows_since "$([ "$scheme" = https ] && echo true || echo false)" "$since")
+      d=$(drops)
+    fi
+    echo "$r,$mode,$scheme,$rps,$p99,$us,$rows,$d"
+    results+=("$mode $scheme $rps $p99 ${us:-0}")
+  done
+  [ "$mode" = with ] && stop_collector
+  return 0
+}
+for r in $(seq "$ROUNDS"); do
+  if [ $((r % 2)) -eq 1 ]; then measure "$r" without; measure "$r" with; else measure "$r" with; measure "$r" without; fi
 done
-python3 - "${rps[without,http]}" "${rps[with,http]}" "${p99[without,http]}" "${p99[with,http]}" \
-  "${rps[without,https]}" "${rps[with,https]}" "${p99[without,https]}" "${p99[with,https]}" <<'PY'
+printf '%s\n' "${results[@]}" | python3 -c '
 import sys, statistics as st
-f = lambda s: [float(x) for x in s.split()]
-a = [f(x) for x in sys.argv[1:9]]
-for name, (bw, ww, bp, wp) in (("http ", a[0:4]), ("https", a[4:8])):
-    print(f"{name}: rps median without {st.median(bw):.0f}, with {st.median(ww):.0f}; throughput ratio {st.median(ww)/st.median(bw):.3f}; "
-          f"p99 ms without {st.median(bp):.2f}, with {st.median(wp):.2f}; p99 ratio {st.median(wp)/st.median(bp):.3f}")
-PY
+v = {}
+for line in sys.stdin:
+    mode, scheme, rps, p99, us = line.split()
+    v.setdefault((mode, scheme), []).append((float(rps), float(p99), float(us)))
+med = lambda xs: st.median(xs)
+for scheme in ("http", "https"):
+    b, w = v[("without", scheme)], v[("with", scheme)]
+    br, wr = med([x[0] for x in b]), med([x[0] for x in w])
+    bp, wp = med([x[1] for x in b]), med([x[1] for x in w])
+    print(f"{scheme:5s}: rps without {br:.0f}, with {wr:.0f}, throughput ratio {wr/br:.3f}; p99 without {bp:.2f} ms, with {wp:.2f} ms, "
+          f"p99 ratio {wp/bp:.3f}; collector {med([x[2] for x in w]):.2f} us CPU per request")
+'
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
