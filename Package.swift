@@ -81,11 +81,13 @@ let package = Package(
         // that compiles and embeds bpf/*.bpf.c, and the collector itself.
         .systemLibrary(name: "CLibbpf", path: "Sources/CLibbpf"),
         .target(name: "CSpriteBPF", path: "Sources/CSpriteBPF"),
+        // libnghttp2's HPACK inflater for HTTP/2 header blocks.
+        .systemLibrary(name: "CNghttp2", path: "Sources/CNghttp2"),
         .plugin(name: "BPFCompilerPlugin", capability: .buildTool()),
         .target(
             name: "SpriteCollector",
             dependencies: [
-                "SpriteStore", "CSpriteBPF", "CLibbpf",
+                "SpriteStore", "CSpriteBPF", "CLibbpf", "CNghttp2",
                 .product(name: "Logging", package: "swift-log"),
             ],
             plugins: ["BPFCompilerPlugin"]

@@ -112,14 +112,48 @@ static __always_inline int looks_like_kafka(const __u8 *b, __u32 n, __u32 len) {
     return 1;
 }
 
+/// The HTTP/2 client preface (`PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`; its first 16 bytes suffice).
+static __always_inline int looks_like_http2_preface(const __u8 *b, __u32 n) {
+    if (n < 16) return 0;
+    return b[0] == 'P' && b[1] == 'R' && b[2] == 'I' && b[3] == ' ' && b[4] == '*' && b[5] == ' ' && b[6] == 'H' &&
+           b[7] == 'T' && b[8] == 'T' && b[9] == 'P' && b[10] == '/' && b[11] == '2' && b[12] == '.' && b[13] == '0' &&
+           b[14] == '\r' && b[15] == '\n';
+}
+
+/// An HTTP/2 frame header at the start of a transfer of a connection whose preface was not seen
+/// (open before tracing began, or a server's first write): the header must be valid for its
+/// type (stream id zero or not, flags, fixed lengths) and either the frame fills the transfer
+/// exactly, or it is a SETTINGS frame (a server's preface, often written with a WINDOW_UPDATE).
+static __always_inline int looks_like_http2_frame(const __u8 *b, __u32 n, __u32 len) {
+    if (n < 9 || (b[5] & 0x80)) return 0;
+    __u32 length = ((__u32)b[0] << 16) | ((__u32)b[1] << 8) | b[2];
+    __u8 type = b[3], flags = b[4];
+    __u32 stream = be32(b + 5);
+    if (length > 16384 || length + 9 > len) return 0;
+    if (type == 4)  // SETTINGS
+        return stream == 0 && length % 6 == 0 && length <= 60 && (flags == 0 || (flags == 1 && length == 0));
+    if (length + 9 != len) return 0;
+    switch (type) {
+    case 0: return stream != 0 && (flags & ~0x09) == 0 && length > 0;              // DATA
+    case 1: return stream != 0 && (flags & ~0x2D) == 0 && (flags & 0x04) && length > 0;  // HEADERS, whole block
+    case 3: return stream != 0 && length == 4 && flags == 0;                      // RST_STREAM
+    case 6: return stream == 0 && length == 8 && (flags & ~0x01) == 0;            // PING
+    case 7: return stream == 0 && length >= 8 && flags == 0;                      // GOAWAY
+    case 8: return length == 4 && flags == 0 && (n < 10 || (b[9] & 0x80) == 0);  // WINDOW_UPDATE
+    default: return 0;
+    }
+}
+
 /// The protocol the first `n` captured bytes of a `len`-byte transfer suggest, or UNKNOWN.
 static __always_inline __u16 infer_protocol(const __u8 *b, __u32 n, __u32 len) {
     if (looks_like_http(b, n)) return SPRITE_PROTO_HTTP;
+    if (looks_like_http2_preface(b, n)) return SPRITE_PROTO_HTTP2;
     if (looks_like_redis(b, n)) return SPRITE_PROTO_REDIS;
     if (looks_like_pgsql(b, n, len)) return SPRITE_PROTO_PGSQL;
     if (looks_like_mysql(b, n, len)) return SPRITE_PROTO_MYSQL;
     if (looks_like_kafka(b, n, len)) return SPRITE_PROTO_KAFKA;
     if (looks_like_dns(b, n, len)) return SPRITE_PROTO_DNS;
+    if (looks_like_http2_frame(b, n, len)) return SPRITE_PROTO_HTTP2;
     return SPRITE_PROTO_UNKNOWN;
 }
 

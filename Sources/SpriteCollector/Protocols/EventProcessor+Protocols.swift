@@ -51,6 +51,7 @@ enum ProtocolSessions {
         case SPRITE_PROTO_MYSQL.rawValue: MySQLSession(limits: limits)
         case SPRITE_PROTO_DNS.rawValue: DNSSession(limits: limits)
         case SPRITE_PROTO_KAFKA.rawValue: KafkaSession(limits: limits)
+        case SPRITE_PROTO_HTTP2.rawValue: HTTP2Session(limits: limits)
         default: nil
         }
     }

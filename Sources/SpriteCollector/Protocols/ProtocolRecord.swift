@@ -1,8 +1,11 @@
 import SpriteStore
 
-/// The tables protocol sessions write to (HTTP/1.x keeps its own path to `http_events`).
+/// The tables protocol sessions write to (HTTP/1.x keeps its own path to `http_events`; HTTP/2
+/// streams come through here).
 enum ProtocolTable: Int, Sendable, CaseIterable {
     case mysql, pgsql, redis, dns, kafka
+    /// HTTP/2 streams (HTTP/1.x rows are written by the processor itself).
+    case http
 
     /// Columns every protocol table starts with (time_ ... encrypted), written by the processor.
     static let connectionColumnCount = 8
@@ -14,6 +17,7 @@ enum ProtocolTable: Int, Sendable, CaseIterable {
         case .redis: Schemas.redisEvents
         case .dns: Schemas.dnsEvents
         case .kafka: Schemas.kafkaEvents
+        case .http: Schemas.httpEvents
         }
     }
 }
