@@ -410,9 +410,13 @@ static __always_inline void emit_iovec(struct sprite_conn_info *info, const stru
     ev->d.syscall = a->syscall;
     __u32 limit = sprite_config.capture_limit;
     if (limit > SPRITE_MAX_CAPTURE) limit = SPRITE_MAX_CAPTURE;
-    __u32 copied = 0;
+    // The running count lives in the event (map memory), not in a register: the verifier then
+    // sees the same state at the top of every iteration, whichever branch the last one took, and
+    // prunes instead of exploring each combination (what keeps 64 iovecs verifiable).
+    ev->d.captured = 0;
     __u32 remaining = len;
     for (int i = 0; i < SPRITE_MAX_IOVECS; i++) {
+        __u32 copied = ev->d.captured;
         if (i >= a->iovcnt || remaining == 0 || copied >= limit) break;
         struct iovec_user v = {};
         if (bpf_probe_read_user(&v, sizeof(v), (const void *)(a->buf + i * sizeof(v))) != 0) break;
@@ -425,10 +429,12 @@ static __always_inline void emit_iovec(struct sprite_conn_info *info, const stru
         if (n > SPRITE_MAX_CAPTURE) break;
         if (n == 0) continue;
         if (bpf_probe_read_user(&ev->data[off], n, (const void *)v.base) != 0) break;
-        copied += n;
+        ev->d.captured = copied + n;
     }
-    // Bytes past the copied prefix (capture limit, more iovecs, a failed read) are a gap.
+    __u32 copied = ev->d.captured;
+    if (copied > 2 * SPRITE_MAX_CAPTURE) copied = 0;
     ev->d.captured = copied;
+    // Bytes past the copied prefix (capture limit, more iovecs, a failed read) are a gap.
     count(SPRITE_COUNTER_DATA_EVENTS);
     __u64 size = offsetof(struct sprite_gather_event, data) + (copied & (2 * SPRITE_MAX_CAPTURE - 1));
     if (size > sizeof(*ev)) return;

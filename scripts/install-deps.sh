@@ -13,6 +13,8 @@ APT_PACKAGES=(
   redis-server redis-tools postgresql mariadb-server mariadb-client dnsmasq-base
   # DNS over UDP tests: dig, and ip/ss for the glibc-resolver test's own network namespace
   dnsutils iproute2
+  # HTTP/2 tests: h2load
+  nghttp2-client
 )
 [ "${SPRITE_DEPS_BENCH:-0}" = 1 ] && APT_PACKAGES+=(wrk nghttp2-client linux-perf)
 
@@ -33,8 +35,8 @@ pkill -x nginx 2>/dev/null || true
 for svc in redis-server postgresql mariadb; do service "$svc" stop >/dev/null 2>&1 || true; done
 
 # Python clients the protocol tests drive (Debian's python3; its pip needs --break-system-packages).
-PY_PACKAGES=(redis "psycopg[binary]" mysql-connector-python PyMySQL dnspython)
-if ! /usr/bin/python3 -c "import redis, psycopg, mysql.connector, pymysql, dns.resolver" 2>/dev/null; then
+PY_PACKAGES=(redis "psycopg[binary]" mysql-connector-python PyMySQL dnspython grpcio)
+if ! /usr/bin/python3 -c "import redis, psycopg, mysql.connector, pymysql, dns.resolver, grpc" 2>/dev/null; then
   /usr/bin/python3 -m pip install -q --break-system-packages "${PY_PACKAGES[@]}"
 fi
 # Kafka: two clients (pure Python, and librdkafka's) and a Kafka-protocol broker, Tansu, which the

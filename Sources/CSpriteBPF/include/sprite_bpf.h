@@ -11,8 +11,9 @@
 #define SPRITE_MAX_CAPTURE 16384
 /// Default payload bytes copied per event (rodata `capture_limit`, set by user space at load).
 #define SPRITE_DEFAULT_CAPTURE 16384
-/// Iovecs inspected per readv/writev/sendmsg/recvmsg call; bytes beyond them count as a gap.
-#define SPRITE_MAX_IOVECS 8
+/// Iovecs inspected per readv/writev/sendmsg/recvmsg call; bytes beyond them count as a gap
+/// (gRPC C-core writes one HTTP/2 HEADERS frame as a dozen or more iovecs).
+#define SPRITE_MAX_IOVECS 64
 
 /// Load-time settings, kept in their own read-only section (`.rodata.config`) so user space
 /// finds them at offset 0 of that map and writes them before loading.
