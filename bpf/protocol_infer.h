@@ -120,28 +120,54 @@ static __always_inline int looks_like_http2_preface(const __u8 *b, __u32 n) {
            b[14] == '\r' && b[15] == '\n';
 }
 
+/// Whether `c` can open a request or response header block: a static pseudo-header (indices
+/// 1-14, indexed or as a literal's name), a literal with a new name, a dynamic-table entry or a
+/// table size update (RFC 9113 §8.3: pseudo-headers come first).
+static __always_inline int hpack_block_start(__u8 c) {
+    if (c >= 0x81 && c <= 0x8E) return 1;
+    if (c >= 0xBE) return 1;
+    __u8 low = c & 0x0F;
+    if ((c & 0xF0) == 0x40 || (c & 0xF0) == 0x00 || (c & 0xF0) == 0x10) return low <= 0x0E;
+    return (c & 0xE0) == 0x20;
+}
+
 /// An HTTP/2 frame header at the start of a transfer of a connection whose preface was not seen
 /// (open before tracing began, or a server's first write): the header must be valid for its
-/// type (stream id zero or not, flags, fixed lengths) and either the frame fills the transfer
-/// exactly, or it is a SETTINGS frame (a server's preface, often written with a WINDOW_UPDATE).
+/// type (stream id zero or not, flags, fixed lengths, a stream id below 2^28) and either the
+/// frame fills the transfer exactly, or it is a SETTINGS frame (a server's preface, often
+/// written with a WINDOW_UPDATE), or a whole header block (END_HEADERS) that starts like one.
+/// `len` may be the first iovec only (gRPC C-core sends a HEADERS frame's 9 bytes and its block
+/// in separate iovecs), so a HEADERS frame may be longer than it.
 static __always_inline int looks_like_http2_frame(const __u8 *b, __u32 n, __u32 len) {
-    if (n < 9 || (b[5] & 0x80)) return 0;
+    if (n < 9 || b[5] >= 0x10) return 0;
     __u32 length = ((__u32)b[0] << 16) | ((__u32)b[1] << 8) | b[2];
     __u8 type = b[3], flags = b[4];
     __u32 stream = be32(b + 5);
-    if (length > 16384 || length + 9 > len) return 0;
+    if (length > 16384) return 0;
+    if (type == 1)  // HEADERS
+        return stream != 0 && length > 0 && (flags & ~0x2D) == 0 && (flags & 0x04) &&
+               ((flags & 0x28) != 0 || n < 10 || hpack_block_start(b[9]));
+    if (length + 9 > len) return 0;
     if (type == 4)  // SETTINGS
         return stream == 0 && length % 6 == 0 && length <= 60 && (flags == 0 || (flags == 1 && length == 0));
     if (length + 9 != len) return 0;
     switch (type) {
     case 0: return stream != 0 && (flags & ~0x09) == 0 && length > 0;              // DATA
-    case 1: return stream != 0 && (flags & ~0x2D) == 0 && (flags & 0x04) && length > 0;  // HEADERS, whole block
     case 3: return stream != 0 && length == 4 && flags == 0;                      // RST_STREAM
     case 6: return stream == 0 && length == 8 && (flags & ~0x01) == 0;            // PING
     case 7: return stream == 0 && length >= 8 && flags == 0;                      // GOAWAY
     case 8: return length == 4 && flags == 0 && (n < 10 || (b[9] & 0x80) == 0);  // WINDOW_UPDATE
     default: return 0;
     }
+}
+
+/// Whether an HTTP/2 transfer recognised by `looks_like_http2_frame` starts a response: a HEADERS
+/// block opening with `:status` (static entries 8-14, indexed or as a literal's name). Used to
+/// learn the role of a connection tracked mid-flight.
+static __always_inline int http2_starts_response(const __u8 *b, __u32 n) {
+    if (n < 10 || b[3] != 1 || (b[4] & 0x28)) return 0;
+    __u8 c = b[9];
+    return (c >= 0x88 && c <= 0x8E) || (c >= 0x48 && c <= 0x4E) || (c >= 0x08 && c <= 0x0E) || (c >= 0x18 && c <= 0x1E);
 }
 
 /// The protocol the first `n` captured bytes of a `len`-byte transfer suggest, or UNKNOWN.

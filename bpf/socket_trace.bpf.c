@@ -600,6 +600,7 @@ static __always_inline struct sprite_conn_info *connection_of(__u32 tgid, __u32 
 static __always_inline int infers_request(const __u8 *b, __u16 protocol) {
     if (protocol == SPRITE_PROTO_HTTP) return !(b[0] == 'H' && b[1] == 'T' && b[2] == 'T' && b[3] == 'P');
     if (protocol == SPRITE_PROTO_MYSQL) return !(b[3] == 0 && b[4] == 10);
+    if (protocol == SPRITE_PROTO_HTTP2) return !http2_starts_response(b, SPRITE_INFER_BYTES);
     return 1;
 }
 

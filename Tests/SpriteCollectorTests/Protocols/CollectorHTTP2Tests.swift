@@ -246,6 +246,67 @@ print(json.dumps(out))
         #expect(Rows.http(store).filter { $0.upid.pid == clientPID }.isEmpty)
     }
 
+    /// A client that makes one call, says "ready", waits for a file to appear, then makes the
+    /// three calls on the same connection.
+    static let earlyClient = #"""
+import json, os, sys, time, grpc
+ch = grpc.insecure_channel(sys.argv[1])
+ch.unary_unary("/pkg.Greeter/SayHello")(b"first", timeout=10)
+print("ready", flush=True)
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.05)
+out = {"hello": ch.unary_unary("/pkg.Greeter/SayHello")(b"world", timeout=10).decode()}
+try:
+    ch.unary_unary("/pkg.Greeter/Get")(b"k1", timeout=10)
+except grpc.RpcError as e:
+    out["code"] = e.code().value[0]
+out["parts"] = [p.decode() for p in ch.unary_stream("/pkg.Greeter/Stream")(b"go", timeout=10)]
+ch.close()
+print(json.dumps(out), flush=True)
+"""#
+
+    /// A connection established before the collector started: traced from the middle, its HPACK
+    /// dynamic table unknown. Rows carry what is certain and mark the rest, never a wrong value.
+    @Test func connectionOpenBeforeTheCollectorStarted() async throws {
+        let (server, port) = try Self.startGRPCServer()
+        defer { server.stop(signal: SIGKILL) }
+        let dir = Servers.tempDir("grpc-early")
+        let script = dir.appendingPathComponent("client.py"), go = dir.appendingPathComponent("go")
+        try Self.earlyClient.write(to: script, atomically: true, encoding: .utf8)
+        let client = try Child(Scripts.python, Scripts.pythonArgs([script.path, "127.0.0.1:\(port)", go.path]))
+        defer { client.stop(signal: SIGKILL) }
+        try #require(client.firstLine() == "ready", "\(client.errorOutput)")
+        // A collector of its own, started now: the connection is older than it.
+        let late = try Harness()
+        FileManager.default.createFile(atPath: go.path, contents: Data())
+        let out = client.outputReaped()
+        #expect(out.contains("hello world") && out.contains("part 2 of go"), "\(out) \(client.errorOutput)")
+
+        let found = Rows.waitFor { () -> [HTTPRow]? in
+            let r = Rows.http(late.store).filter { $0.upid.pid == client.pid && $0.major == 2 }
+            return r.count >= 3 ? r : nil
+        } ?? Rows.http(late.store).filter { $0.upid.pid == client.pid }
+        await late.stop()
+        try #require(found.count == 3, "rows: \(found)")
+        for r in found {
+            #expect(r.role == 1 && r.remotePort == port && r.method == "POST" && r.status == 200, "\(r)")
+            // Whatever was decoded is exact.
+            let req = Self.headers(r.reqHeaders), resp = Self.headers(r.respHeaders)
+            #expect(req["content-type"].map { $0 == "application/grpc" } ?? true, "\(r.reqHeaders)")
+            #expect(req[":authority"].map { $0 == "127.0.0.1:\(port)" } ?? true, "\(r.reqHeaders)")
+            #expect(["", "/pkg.Greeter/SayHello", "/pkg.Greeter/Get", "/pkg.Greeter/Stream"].contains(r.path))
+            #expect(resp["grpc-status"].map { $0 == (r.path == "/pkg.Greeter/Get" ? "5" : "0") } ?? true, "\(r.respHeaders)")
+        }
+        // The repeated call's :path is a dynamic-table reference made before tracing: left out and
+        // counted; the new paths are literals and come through.
+        let repeated = try #require(found.first { $0.reqBodySize == 10 }, "\(found)")
+        #expect(repeated.path == "" && Int(Self.headers(repeated.reqHeaders)[":incomplete"] ?? "") ?? 0 > 0, "\(repeated.reqHeaders)")
+        #expect(repeated.respBody.hasSuffix("hello world"))
+        let get = try #require(found.first { $0.path == "/pkg.Greeter/Get" }, "\(found)")
+        #expect(Self.headers(get.respHeaders)["grpc-status"] == "5", "\(get.respHeaders)")
+        #expect(found.contains { $0.path == "/pkg.Greeter/Stream" && $0.respBodySize == 3 * (5 + 12) })
+    }
+
     @Test func grpcStatusIsReachableFromPxL() throws {
         let (server, port) = try Self.startGRPCServer()
         defer { server.stop(signal: SIGKILL) }
