@@ -18,7 +18,12 @@ import Testing
 
     /// A literal without indexing with a new name (no Huffman).
     static func literal(_ name: String, _ value: String) -> [UInt8] {
-        [0x00, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)
+        var out: [UInt8] = [0x00]
+        for s in [name, value] {
+            HPACKDecoder.appendInteger(s.utf8.count, prefix: 7, first: 0, to: &out)
+            out += Array(s.utf8)
+        }
+        return out
     }
 
     /// A literal with incremental indexing: the field enters the dynamic table.
@@ -246,6 +251,23 @@ import Testing
         #expect(run.session.unmatched == 12)
         run.finish()
         #expect(run.records.isEmpty && run.session.unmatched == 20)
+    }
+
+    @Test func heldBytesAreBounded() {
+        let session = HTTP2Session(limits: ProtocolLimits(textLimit: 64, maxBufferBytes: 4096, maxPending: 256))
+        _ = session.consume(Self.preface + Self.settings, side: .request, time: 1)
+        let big = String(repeating: "v", count: 300)
+        for i in 0..<40 {
+            _ = session.consume(Self.headers(UInt32(2 * i + 1), [0x83, 0x84] + Self.literal("x-big", big)), side: .request, time: UInt64(2 + i))
+            #expect(session.heldBytes <= 4096)
+        }
+        #expect(session.heldBytes > 3000 && session.openStreams < 40)
+        #expect(session.unmatched == 40 - session.openStreams)
+        // The newest streams are the ones kept, and they still complete.
+        let r = session.consume(Self.settings + Self.headers(79, [0x88], endStream: true), side: .response, time: 100)
+        #expect(r.isEmpty)   // the request has not ended yet
+        let done = session.consume(Self.data(79, [], endStream: true), side: .request, time: 101)
+        #expect(done.count == 1 && done.first?["req_path"]?.description == "/")
     }
 
     // MARK: - HPACK

@@ -6,8 +6,9 @@
 /// ``HPACKDecoder`` per direction, kept for the connection's life. A stream becomes a row when
 /// both endpoints have ended it (END_STREAM both ways) or when it is reset; trailers (gRPC's
 /// `grpc-status`, `grpc-message`) are added to the response headers. At most
-/// ``ProtocolLimits/maxPending`` streams are followed at once per connection (the oldest are
-/// dropped and counted as unmatched) and bodies are kept up to the text limit.
+/// ``ProtocolLimits/maxPending`` streams, holding at most ``ProtocolLimits/maxBufferBytes`` of
+/// headers and bodies together, are followed at once per connection (the oldest are dropped and
+/// counted as unmatched); bodies are kept up to the text limit.
 ///
 /// A direction whose start was not seen (the connection was open before tracing began) is
 /// decoded from the first plausible frame header on, without the HPACK dynamic table: rows of
@@ -43,6 +44,8 @@ final class HTTP2Session: ProtocolSession {
     private var streams: [UInt32: HTTP2Stream] = [:]
     private var rolesChecked = false
     private var frameErrors = 0
+    /// Header and body bytes held by the open streams.
+    private(set) var heldBytes = 0
     private(set) var unmatched = 0
 
     var errors: Int { request.frames.errors + response.frames.errors + frameErrors }
@@ -80,6 +83,7 @@ final class HTTP2Session: ProtocolSession {
             if s.response.ended && s.request.hasHeaders { out.append(s.record(limit: limits.textLimit)) } else { unmatched += 1 }
         }
         streams.removeAll()
+        heldBytes = 0
         return out
     }
 
@@ -159,6 +163,7 @@ final class HTTP2Session: ProtocolSession {
             if f.has(HTTP2Frame.endHeaders) { endBlock(d, time: t.end, into: &out) }
         case .rstStream:
             guard var s = streams.removeValue(forKey: f.streamID) else { return }
+            heldBytes -= s.held
             s.resetCode = f.errorCode
             s.end = t.end
             if s.request.hasHeaders { out.append(s.record(limit: limits.textLimit)) }
@@ -233,20 +238,38 @@ final class HTTP2Session: ProtocolSession {
     @discardableResult
     private func insert(_ s: HTTP2Stream) -> HTTP2Stream {
         if streams[s.id] == nil && streams.count >= limits.maxPending, let oldest = streams.keys.min() {
-            streams.removeValue(forKey: oldest)
-            unmatched += 1
+            drop(oldest)
         }
+        heldBytes += s.held - (streams[s.id]?.held ?? 0)
         streams[s.id] = s
+        trim(keeping: s.id)
         return s
     }
 
     /// Stores the stream back, or emits its row when both ends closed it.
     private func update(_ s: HTTP2Stream, into out: inout [ProtocolRecord]) {
+        let before = streams[s.id]?.held ?? 0
         if s.isComplete {
             streams.removeValue(forKey: s.id)
+            heldBytes -= before
             if s.request.hasHeaders { out.append(s.record(limit: limits.textLimit)) }
         } else {
             streams[s.id] = s
+            heldBytes += s.held - before
+            trim(keeping: s.id)
         }
+    }
+
+    /// Drops the oldest other streams while the open ones hold more than the buffer limit.
+    private func trim(keeping id: UInt32) {
+        while heldBytes > limits.maxBufferBytes, let oldest = streams.keys.filter({ $0 != id }).min() {
+            drop(oldest)
+        }
+    }
+
+    private func drop(_ id: UInt32) {
+        guard let s = streams.removeValue(forKey: id) else { return }
+        heldBytes -= s.held
+        unmatched += 1
     }
 }

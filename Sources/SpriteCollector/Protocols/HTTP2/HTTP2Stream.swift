@@ -10,17 +10,23 @@ struct HTTP2Stream: Sendable {
         var body: [UInt8] = []
         var bodySize = 0
         var ended = false
+        /// Bytes held for this half (header text with HPACK's 32-byte entry overhead, body kept).
+        private(set) var held = 0
 
         mutating func add(_ block: HeaderBlock) {
             headers += block.fields
             missing += block.missing
             hasHeaders = true
+            for f in block.fields { held += f.name.utf8.count + f.value.utf8.count + 32 }
         }
 
         mutating func addData(_ bytes: ArraySlice<UInt8>, limit: Int) {
             bodySize += bytes.count
             let room = limit - body.count
-            if room > 0 { body += bytes.prefix(room) }
+            if room > 0 {
+                body += bytes.prefix(room)
+                held += min(room, bytes.count)
+            }
         }
 
         func value(_ name: String) -> String? { headers.first { $0.name == name }?.value }
@@ -82,6 +88,9 @@ struct HTTP2Stream: Sendable {
     }
 
     var isComplete: Bool { request.ended && response.ended }
+
+    /// Bytes held for the stream.
+    var held: Int { request.held + response.held }
 
     /// Pixie's content type: 2 for gRPC, 1 for JSON, 0 otherwise.
     var contentType: Int64 {
