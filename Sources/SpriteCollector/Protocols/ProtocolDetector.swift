@@ -17,7 +17,7 @@ import CSpriteBPF
 enum ProtocolDetector {
     /// Protocols tried, most specific first (Redis accepts any printable line as a command).
     static let candidates: [Int] = [
-        Int(SPRITE_PROTO_KAFKA.rawValue), Int(SPRITE_PROTO_MYSQL.rawValue), Int(SPRITE_PROTO_PGSQL.rawValue),
+        Int(SPRITE_PROTO_HTTP2.rawValue), Int(SPRITE_PROTO_KAFKA.rawValue), Int(SPRITE_PROTO_MYSQL.rawValue), Int(SPRITE_PROTO_PGSQL.rawValue),
         Int(SPRITE_PROTO_DNS.rawValue), Int(SPRITE_PROTO_HTTP.rawValue), Int(SPRITE_PROTO_REDIS.rawValue),
     ]
 
