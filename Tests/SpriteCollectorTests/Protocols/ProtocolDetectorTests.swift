@@ -139,4 +139,65 @@ import Testing
         #expect(ProtocolDetector.verdict(Int(SPRITE_PROTO_HTTP.rawValue), smtp, limits: limits) == .rejected)
         #expect(ProtocolDetector.verdict(Int(SPRITE_PROTO_KAFKA.rawValue), smtp, limits: limits) == .rejected)
     }
+
+    /// Every protocol's test conversations classify as that protocol and no other: the
+    /// candidates' full parsers tell the protocols apart (requests sent first, then responses).
+    @Test func eachProtocolsConversationsClassifyAsThatProtocol() {
+        let limits = ProtocolLimits()
+        let sets: [(Int, [ProtocolFuzzer.Conversation])] = [
+            (Int(SPRITE_PROTO_REDIS.rawValue), RedisSessionTests.corpus),
+            (Int(SPRITE_PROTO_PGSQL.rawValue), PostgreSQLSessionTests.corpus),
+            (Int(SPRITE_PROTO_DNS.rawValue), DNSSessionTests.corpus),
+            (Int(SPRITE_PROTO_KAFKA.rawValue), KafkaSessionTests.corpus),
+        ]
+        typealias E = ProtocolDetector.Event
+        for (expected, corpus) in sets {
+            for (i, conv) in corpus.enumerated() {
+                let events = [E(direction: 0, requests: true, bytes: conv.requests, gap: 0, time: 1),
+                              E(direction: 1, requests: false, bytes: conv.responses, gap: 0, time: 2)]
+                let got = ProtocolDetector.classify(events, excluding: [], limits: limits).protocol
+                #expect(got == expected, "protocol \(expected) conversation \(i) classified as \(got.map(String.init) ?? "nothing")")
+            }
+        }
+        // MySQL: the server speaks first, the handshake takes turns.
+        typealias M = MySQLSessionTests
+        let turns: [(Bool, [UInt8])] = [(false, M.greeting), (true, M.handshakeResponse(deprecateEOF: false)), (false, M.ok),
+                                        (true, M.query("SELECT a")), (false, M.resultSet(["a"], [["1"]], deprecateEOF: false))]
+        let mysql = turns.map { E(direction: $0.0 ? 0 : 1, requests: $0.0, bytes: $0.1, gap: 0, time: 1) }
+        #expect(ProtocolDetector.classify(mysql, excluding: [], limits: limits).protocol == Int(SPRITE_PROTO_MYSQL.rawValue))
+    }
+
+    /// Seeded random events through the processor: conversations of every protocol, cut into
+    /// random pieces, bytes flipped, under random kernel labels (including a label that changes
+    /// midway). Nothing traps and corrections stay bounded by the connections.
+    @Test func fuzzLabelsAndBytes() {
+        var rng = SplitMix64(seed: ProtocolFuzzer.seed)
+        let corpus = RedisSessionTests.corpus + PostgreSQLSessionTests.corpus + DNSSessionTests.corpus + KafkaSessionTests.corpus
+            + MySQLSessionTests.corpus
+        let labels: [UInt16] = [0, 1, 3, 5, 6, 7, 10]
+        let iterations = ProtocolFuzzer.iterations / 10
+        for _ in 0..<iterations {
+            var w = Wire()
+            let conv = corpus[rng.next(corpus.count)]
+            var label = labels[rng.next(labels.count)]
+            var req = conv.requests, resp = conv.responses
+            for _ in 0..<rng.next(4) where !req.isEmpty { req[rng.next(req.count)] ^= UInt8(1 << rng.next(8)) }
+            for _ in 0..<rng.next(4) where !resp.isEmpty { resp[rng.next(resp.count)] ^= UInt8(1 << rng.next(8)) }
+            var i = 0, j = 0
+            while i < req.count || j < resp.count {
+                if rng.next(8) == 0 { label = labels[rng.next(labels.count)] }
+                if j >= resp.count || (i < req.count && rng.next(2) == 0) {
+                    let n = min(req.count - i, 1 + rng.next(64))
+                    w.send(Array(req[i..<(i + n)]), label: label)
+                    i += n
+                } else {
+                    let n = min(resp.count - j, 1 + rng.next(64))
+                    w.receive(Array(resp[j..<(j + n)]), label: label)
+                    j += n
+                }
+            }
+            _ = w.processor.takeBatches()
+            #expect(w.processor.stats.protocolCorrections <= 1)
+        }
+    }
 }
