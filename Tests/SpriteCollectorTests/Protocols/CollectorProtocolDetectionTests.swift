@@ -38,7 +38,8 @@ print(json.dumps({"replies": out}))
 
     @Test func inlineCommandsAreCorrectedAndClassified() throws {
         let (server, port) = try CollectorRedisTests.startRedis()
-        defer { server.stop(signal: SIGTERM) }
+        // SIGKILL: a child spawned from a dispatch thread has SIGTERM blocked (stop would wait 10 s).
+        defer { server.stop(signal: SIGKILL) }
         _ = try Servers.run("/usr/bin/redis-cli", ["-p", "\(port)", "SET", "greeting", "hello world"])
         let before = Harness.shared.collector.stats.protocolCorrections
 
