@@ -15,6 +15,7 @@
 # completeness: SEQ_N (100000) requests with unique paths split over SEQ_CLIENTS (4) h2load -p
 #               http/1.1 processes (one connection each, SEQ_PIPELINE (1) requests in flight), then
 #               the distinct /seq paths among server-side http_events rows (each must appear once).
+# EDGE_ARGS adds flags to `sprite edge` (e.g. EDGE_ARGS="--poll-interval 2ms").
 # Every step runs under `timeout`; the whole run is bounded (overhead: ~ROUNDS*2*(DURATION+5) s).
 # Needs root, nginx, wrk, h2load (nghttp2-client), taskset; perf (linux-perf) for wrk's CPU time
 # (without it the nginx+wrk figure is nginx's only); bpftool for BPF_STATS.
@@ -54,7 +55,7 @@ query() {  # PxL on stdin -> CSV on stdout
   timeout 60 "$SPRITE_BIN" run --server "http://127.0.0.1:$api" -f - -o csv
 }
 start_collector() {
-  "$SPRITE_BIN" edge --listen "127.0.0.1:$api" --log-level warning 2> "$work/collector.err" & cpid=$!
+  "$SPRITE_BIN" edge --listen "127.0.0.1:$api" --log-level warning ${EDGE_ARGS:-} 2> "$work/collector.err" & cpid=$!
   # Ready once the collector wrote its start row (programs attached).
   for _ in $(seq 300); do
     if printf "import px\npx.display(px.DataFrame(table='sprite_collector_stats'), 's')\n" | query 2>/dev/null | grep -q started; then

@@ -11,6 +11,7 @@
 # pinned to CPU WRK_CPU (1), nginx with one worker pinned to NGINX_CPU (0), the collector not
 # pinned. Prints per run: req/s, p99, the collector's CPU per request (utime+stime from
 # /proc/<pid>/stat), and its TLS rows and drops; then medians and the with/without ratios.
+# EDGE_ARGS adds flags to `sprite edge` (e.g. EDGE_ARGS="--poll-interval 2ms").
 # Needs root, nginx, wrk, openssl, taskset; bpftool to warn about other tools' libssl uprobes
 # (uprobes belong to the library file, so another collector on the host slows "without" too).
 set -euo pipefail
@@ -49,7 +50,7 @@ for _ in $(seq 50); do curl -fsk "https://127.0.0.1:$tls_port/index.html" >/dev/
 
 query() { timeout 60 "$SPRITE_BIN" run --server "http://127.0.0.1:$api" -f - -o csv; }
 start_collector() {
-  "$SPRITE_BIN" edge --listen "127.0.0.1:$api" --log-level warning 2> "$work/collector.err" & cpid=$!
+  "$SPRITE_BIN" edge --listen "127.0.0.1:$api" --log-level warning ${EDGE_ARGS:-} 2> "$work/collector.err" & cpid=$!
   for _ in $(seq 300); do
     if printf "import px\npx.display(px.DataFrame(table='sprite_collector_stats'), 's')\n" | query 2>/dev/null | grep -q started; then
       sleep 1  # TLS discovery attaches to nginx's and wrk's libssl right after the start row

@@ -51,16 +51,17 @@ public struct CollectorConfiguration: Sendable, Hashable {
     /// The defaults.
     public init() {}
 
-    func validate() throws(CollectorError) {
+    /// Checks every value's range; the error names the setting and its allowed range.
+    public func validate() throws(CollectorError) {
         guard (1...16384).contains(captureLimit) else {
-            throw CollectorError(.badConfiguration, "captureLimit must be between 1 and 16384 bytes, got \(captureLimit).")
+            throw CollectorError(.badConfiguration, "the capture limit (captureLimit, --capture-limit) must be between 1 and 16384 bytes, got \(captureLimit).")
         }
-        guard bodyLimit >= 0 else { throw CollectorError(.badConfiguration, "bodyLimit must not be negative.") }
+        guard bodyLimit >= 0 else { throw CollectorError(.badConfiguration, "the body limit (bodyLimit, --body-limit) must not be negative.") }
         guard ringBufferBytes >= 1 << 16, ringBufferBytes & (ringBufferBytes - 1) == 0 else {
-            throw CollectorError(.badConfiguration, "ringBufferBytes must be a power of two of at least 64 KiB, got \(ringBufferBytes).")
+            throw CollectorError(.badConfiguration, "the ring buffer size (ringBufferBytes, --ring-buffer) must be a power of two of at least 64KiB, got \(ringBufferBytes).")
         }
         guard pollInterval >= .milliseconds(1), pollInterval <= .seconds(1) else {
-            throw CollectorError(.badConfiguration, "pollInterval must be between 1 ms and 1 s, got \(pollInterval).")
+            throw CollectorError(.badConfiguration, "the poll interval (pollInterval, --poll-interval) must be between 1ms and 1s, got \(pollInterval).")
         }
         guard maxKernelConnections > 0, maxConnections > 0, maxPendingRequests > 0 else {
             throw CollectorError(.badConfiguration, "connection and request limits must be positive.")

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import SpriteCollector
 import SpriteStore
 
 /// Options of the commands that hold a table store (`up`, `edge`).
@@ -15,6 +16,51 @@ struct NodeOptions: ParsableArguments {
 
     @Option(name: .long, help: "Memory all tables may hold together, e.g. 2GiB, 512MiB (default: a quarter of RAM, at most 4GiB).")
     var memory: String?
+
+    @Option(name: .long, help: "Payload bytes the kernel copies per read or write, at most 16KiB (default 16KiB); longer transfers keep their size, not their tail.")
+    var captureLimit: String?
+
+    @Option(name: .long, help: "Body bytes kept per request and response in req_body/resp_body (default 4KiB); the full size is kept in *_body_size.")
+    var bodyLimit: String?
+
+    @Option(name: .long, help: "Size of the kernel ring buffer, a power of two (default 16MiB); events that do not fit are counted as drops.")
+    var ringBuffer: String?
+
+    @Option(name: .long, help: "How often the collector drains the ring buffer, 1ms to 1s (default 20ms); shorter means more wakeups, shorter bursts of work.")
+    var pollInterval: String?
+
+    @Flag(name: .long, help: "Do not capture TLS plaintext (no uprobes on OpenSSL).")
+    var noTLS = false
+
+    /// Rejects bad sizes and durations at parse time, with the command's usage.
+    func validate() throws {
+        _ = try storeConfiguration()
+        _ = try collectorConfiguration()
+    }
+
+    /// The collector's settings from the flags (defaults for the flags not given).
+    func collectorConfiguration() throws -> CollectorConfiguration {
+        var c = CollectorConfiguration()
+        func bytes(_ flag: String, _ text: String?) throws -> Int? {
+            guard let text else { return nil }
+            guard let n = Durations.parseBytes(text) else { throw ValidationError("--\(flag) '\(text)' is not a size: use e.g. 4096, 16KiB, 16MiB") }
+            return n
+        }
+        if let n = try bytes("capture-limit", captureLimit) { c.captureLimit = n }
+        if let n = try bytes("body-limit", bodyLimit) { c.bodyLimit = n }
+        if let n = try bytes("ring-buffer", ringBuffer) { c.ringBufferBytes = n }
+        if let pollInterval {
+            guard let ns = Durations.parse(pollInterval) else { throw ValidationError("--poll-interval '\(pollInterval)' is not a duration: use e.g. 5ms, 20ms") }
+            c.pollInterval = .nanoseconds(ns)
+        }
+        c.traceTLS = !noTLS
+        do {
+            try c.validate()
+        } catch {
+            throw ValidationError(error.message)
+        }
+        return c
+    }
 
     func storeConfiguration() throws -> StoreConfiguration {
         var config = StoreConfiguration()

@@ -87,12 +87,13 @@ struct NodeRunner {
         let logger = Logger(label: "sprite")
         let config = try server.configuration(logger: logger)
         let store = TableStore(configuration: try node.storeConfiguration(), logger: Logger(label: "sprite.store"))
+        let collectorConfiguration = try node.collectorConfiguration()
         let collector: Collector?
         if node.noCollector {
             collector = nil
         } else {
             do {
-                collector = try Collector(store: store, logger: Logger(label: "sprite.collector"))
+                collector = try Collector(store: store, configuration: collectorConfiguration, logger: Logger(label: "sprite.collector"))
             } catch {
                 throw failure("""
                     sprite: the eBPF collector cannot start: \(error.message)

@@ -148,6 +148,19 @@ struct CLITests {
         #expect(r.stderr.contains("sprite up"))
     }
 
+    /// Collector flags out of range are refused before anything starts, naming the flag.
+    @Test func badCollectorFlagsAreRefused() async throws {
+        for (args, flag, hint) in [(["--poll-interval", "0ms"], "--poll-interval", "between 1ms and 1s"),
+                                   (["--capture-limit", "1MiB"], "--capture-limit", "between 1 and 16384 bytes"),
+                                   (["--ring-buffer", "100KiB"], "--ring-buffer", "power of two"),
+                                   (["--body-limit", "lots"], "--body-limit", "is not a size")] {
+            let r = try await Self.sprite(["edge", "--listen", "127.0.0.1:0"] + args)
+            #expect(r.status == 64, "\(args): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains(flag) && r.stderr.contains(hint), "\(args): \(r.stderr)")
+            #expect(r.stderr.contains("Usage: sprite edge"), "\(args): \(r.stderr)")
+        }
+    }
+
     @Test func apiAnswersMalformedRequestsWithJSONErrors() async throws {
         try await Self.withNode { server, _ in
             var request = URLRequest(url: URL(string: server + "/api/v1/query")!)
