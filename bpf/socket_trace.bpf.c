@@ -336,8 +336,10 @@ int exit_accept4(struct trace_event_raw_sys_exit *ctx) { return exit_accept(ctx)
 
 // ---- data ----
 
-static __always_inline void emit_data(struct sprite_conn_info *info, __u32 direction, __u64 position,
-                                      __u64 ptr, __u32 len, __u16 syscall) {
+/// One data event for a `len`-byte transfer of protocol `protocol`: up to `cap` of the `avail`
+/// bytes readable at `ptr` are copied, the rest of the transfer is a gap for user space.
+static __always_inline void emit_copy(struct sprite_conn_info *info, __u32 direction, __u64 position, __u64 ptr,
+                                      __u32 avail, __u32 len, __u16 syscall, __u16 protocol, __u32 cap) {
     struct sprite_gather_event *ev = scratch_event();
     if (!ev) return;
     emit_header(&ev->d.hdr, SPRITE_EVENT_DATA, &info->id);
@@ -345,11 +347,9 @@ static __always_inline void emit_data(struct sprite_conn_info *info, __u32 direc
     ev->d.length = len;
     ev->d.direction = direction;
     ev->d.role = info->role;
-    ev->d.protocol = info->protocol;
+    ev->d.protocol = protocol;
     ev->d.syscall = syscall;
-    __u32 n = len;
-    __u32 limit = sprite_config.capture_limit;
-    if (n > limit) n = limit;
+    __u32 n = avail < cap ? avail : cap;
     if (ptr == 0) n = 0;
     if (n > SPRITE_MAX_CAPTURE) n = SPRITE_MAX_CAPTURE;
     asm volatile("" : "+r"(n));
@@ -365,6 +365,12 @@ static __always_inline void emit_data(struct sprite_conn_info *info, __u32 direc
     if (bpf_ringbuf_output(&events, ev, size, wakeup_flags()) != 0) count(SPRITE_COUNTER_RINGBUF_DROPS);
 }
 
+/// A classified transfer: its bytes up to the capture limit.
+static __always_inline void emit_data(struct sprite_conn_info *info, __u32 direction, __u64 position,
+                                      __u64 ptr, __u32 len, __u16 syscall) {
+    emit_copy(info, direction, position, ptr, len, len, syscall, info->protocol, sprite_config.capture_limit);
+}
+
 struct iovec_user {
     __u64 base;
     __u64 len;
@@ -374,26 +380,7 @@ struct iovec_user {
 /// first buffer) go to user space with protocol UNKNOWN, the rest is a gap.
 static __always_inline void emit_unknown(struct sprite_conn_info *info, __u32 direction, __u64 position,
                                          __u64 ptr, __u32 first_len, __u32 len, __u16 syscall) {
-    struct sprite_gather_event *ev = scratch_event();
-    if (!ev) return;
-    emit_header(&ev->d.hdr, SPRITE_EVENT_DATA, &info->id);
-    ev->d.position = position;
-    ev->d.length = len;
-    ev->d.direction = direction;
-    ev->d.role = info->role;
-    ev->d.protocol = SPRITE_PROTO_UNKNOWN;
-    ev->d.syscall = syscall;
-    __u32 n = first_len < SPRITE_UNKNOWN_CAPTURE ? first_len : SPRITE_UNKNOWN_CAPTURE;
-    if (ptr == 0) n = 0;
-    asm volatile("" : "+r"(n));
-    if (n > SPRITE_UNKNOWN_CAPTURE) return;
-    if (n > 0 && bpf_probe_read_user(ev->data, n, (const void *)ptr) != 0) n = 0;
-    ev->d.captured = n;
-    count(SPRITE_COUNTER_DATA_EVENTS);
-    __u64 size = offsetof(struct sprite_gather_event, data) + n;
-    if (size > sizeof(*ev)) return;
-    ev->d.hdr.timestamp_ns = bpf_ktime_get_ns();
-    if (bpf_ringbuf_output(&events, ev, size, wakeup_flags()) != 0) count(SPRITE_COUNTER_RINGBUF_DROPS);
+    emit_copy(info, direction, position, ptr, first_len, len, syscall, SPRITE_PROTO_UNKNOWN, SPRITE_UNKNOWN_CAPTURE);
 }
 
 /// One data event for a whole vectored transfer: the iovecs' bytes are gathered into the per-CPU

@@ -26,13 +26,8 @@ ROUNDS=${ROUNDS:-5} DURATION=${DURATION:-10} CONNECTIONS=${CONNECTIONS:-32}
 NGINX_CPU=${NGINX_CPU:-0} WRK_CPU=${WRK_CPU:-1}
 SEQ_N=${SEQ_N:-100000} SEQ_CLIENTS=${SEQ_CLIENTS:-4} SEQ_PIPELINE=${SEQ_PIPELINE:-1}
 
-if [ -z "${SPRITE_BIN:-}" ]; then
-  timeout 3600 swift build -c release --product sprite >&2
-  SPRITE_BIN="$(swift build -c release --show-bin-path)/sprite"
-fi
-work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port) api=$(free_port)
+source scripts/collector_bench_lib.sh
+port=$(free_port)
 echo "hello from nginx" > "$work/index.html"
 cat > "$work/nginx.conf" <<CONF
 daemon off; worker_processes 1; error_log $work/error.log; pid $work/nginx.pid;
@@ -41,7 +36,6 @@ http { access_log off; client_body_temp_path $work; proxy_temp_path $work; fastc
   uwsgi_temp_path $work; scgi_temp_path $work; keepalive_requests 10000000;
   server { listen 127.0.0.1:$port; root $work; location /seq/ { return 200 "ok"; } } }
 CONF
-cpid=
 cleanup() {
   [ -n "$cpid" ] && kill -INT "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
   kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null
@@ -51,23 +45,6 @@ taskset -c "$NGINX_CPU" nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!
 trap cleanup EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/index.html" >/dev/null && break; sleep 0.1; done
 
-query() {  # PxL on stdin -> CSV on stdout
-  timeout 60 "$SPRITE_BIN" run --server "http://127.0.0.1:$api" -f - -o csv
-}
-start_collector() {
-  "$SPRITE_BIN" edge --listen "127.0.0.1:$api" --log-level warning ${EDGE_ARGS:-} 2> "$work/collector.err" & cpid=$!
-  # Ready once the collector wrote its start row (programs attached).
-  for _ in $(seq 300); do
-    if printf "import px\npx.display(px.DataFrame(table='sprite_collector_stats'), 's')\n" | query 2>/dev/null | grep -q started; then
-      return
-    fi
-    kill -0 "$cpid" 2>/dev/null || { cat "$work/collector.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "collector did not start within 30 s" >&2; cat "$work/collector.err" >&2; exit 1
-}
-stop_collector() { kill -INT "$cpid"; timeout 30 tail --pid="$cpid" -f /dev/null || kill -9 "$cpid"; wait "$cpid" 2>/dev/null || true; cpid=; }
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 collector_stats() {  # drops, parse errors and events of the running collector
   printf "import px\ndf = px.DataFrame(table='sprite_collector_stats')\npx.display(df[['events', 'drops', 'parse_errors', 'message']], 's')\n" | query | tail -1
 }

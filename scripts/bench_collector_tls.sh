@@ -19,13 +19,8 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5} DURATION=${DURATION:-10} CONNECTIONS=${CONNECTIONS:-32}
 NGINX_CPU=${NGINX_CPU:-0} WRK_CPU=${WRK_CPU:-1}
 
-if [ -z "${SPRITE_BIN:-}" ]; then
-  timeout 3600 swift build -c release --product sprite >&2
-  SPRITE_BIN="$(swift build -c release --show-bin-path)/sprite"
-fi
-work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port) tls_port=$(free_port) api=$(free_port)
+source scripts/collector_bench_lib.sh
+port=$(free_port) tls_port=$(free_port)
 echo "hello from nginx" > "$work/index.html"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/key.pem" \
   -out "$work/cert.pem" -days 2 -subj /CN=localhost 2>/dev/null
@@ -38,7 +33,6 @@ http { access_log off; client_body_temp_path $work; proxy_temp_path $work; fastc
   server { listen 127.0.0.1:$tls_port ssl; root $work;
     ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem; } }
 CONF
-cpid=
 cleanup() {
   [ -n "$cpid" ] && kill -INT "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
   kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null
@@ -48,21 +42,6 @@ taskset -c "$NGINX_CPU" nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!
 trap cleanup EXIT
 for _ in $(seq 50); do curl -fsk "https://127.0.0.1:$tls_port/index.html" >/dev/null && break; sleep 0.1; done
 
-query() { timeout 60 "$SPRITE_BIN" run --server "http://127.0.0.1:$api" -f - -o csv; }
-start_collector() {
-  "$SPRITE_BIN" edge --listen "127.0.0.1:$api" --log-level warning ${EDGE_ARGS:-} 2> "$work/collector.err" & cpid=$!
-  for _ in $(seq 300); do
-    if printf "import px\npx.display(px.DataFrame(table='sprite_collector_stats'), 's')\n" | query 2>/dev/null | grep -q started; then
-      sleep 1  # TLS discovery attaches to nginx's and wrk's libssl right after the start row
-      return
-    fi
-    kill -0 "$cpid" 2>/dev/null || { cat "$work/collector.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "collector did not start within 30 s" >&2; cat "$work/collector.err" >&2; exit 1
-}
-stop_collector() { kill -INT "$cpid"; timeout 30 tail --pid="$cpid" -f /dev/null || kill -9 "$cpid"; wait "$cpid" 2>/dev/null || true; cpid=; }
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 rows_since() {  # $1 = encrypted (true/false), $2 = start ns: http_events rows and the ring's drops
   printf "import px\ndf = px.DataFrame(table='http_events', start_time=%s)\ndf = df[df.encrypted == %s]\ndf = df.agg(n=('latency', px.count))\npx.display(df, 'n')\n" \
     "$2" "$([ "$1" = true ] && echo True || echo False)" | query | tail -1
@@ -84,7 +63,8 @@ results=()
 measure() {  # $1 round, $2 mode
   local r=$1 mode=$2 scheme url
   [ "$mode" = without ] && [ "$(foreign_uprobes)" != 0 ] && echo "  warning: $(foreign_uprobes) libssl uprobes of another process attached during this round" >&2
-  [ "$mode" = with ] && start_collector
+  # TLS discovery attaches to nginx's and wrk's libssl right after the start row.
+  if [ "$mode" = with ]; then start_collector; sleep 1; fi
   for scheme in http https; do
     if [ "$scheme" = http ]; then url="http://127.0.0.1:$port/index.html"; else url="https://127.0.0.1:$tls_port/index.html"; fi
     local t0=0 since; since=$(date +%s%N)
