@@ -36,14 +36,7 @@ http { access_log off; client_body_temp_path $work; proxy_temp_path $work; fastc
   uwsgi_temp_path $work; scgi_temp_path $work; keepalive_requests 10000000;
   server { listen 127.0.0.1:$port; root $work; location /seq/ { return 200 "ok"; } } }
 CONF
-cleanup() {
-  [ -n "$cpid" ] && kill -INT "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
-  kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null
-  rm -rf "$work"
-}
-taskset -c "$NGINX_CPU" nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!
-trap cleanup EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/index.html" >/dev/null && break; sleep 0.1; done
+start_nginx "http://127.0.0.1:$port/index.html"
 
 collector_stats() {  # drops, parse errors and events of the running collector
   printf "import px\ndf = px.DataFrame(table='sprite_collector_stats')\npx.display(df[['events', 'drops', 'parse_errors', 'message']], 's')\n" | query | tail -1

@@ -33,14 +33,7 @@ http { access_log off; client_body_temp_path $work; proxy_temp_path $work; fastc
   server { listen 127.0.0.1:$tls_port ssl; root $work;
     ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem; } }
 CONF
-cleanup() {
-  [ -n "$cpid" ] && kill -INT "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
-  kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null
-  rm -rf "$work"
-}
-taskset -c "$NGINX_CPU" nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!
-trap cleanup EXIT
-for _ in $(seq 50); do curl -fsk "https://127.0.0.1:$tls_port/index.html" >/dev/null && break; sleep 0.1; done
+start_nginx "https://127.0.0.1:$tls_port/index.html"
 
 rows_since() {  # $1 = encrypted (true/false), $2 = start ns: http_events rows and the ring's drops
   printf "import px\ndf = px.DataFrame(table='http_events', start_time=%s)\ndf = df[df.encrypted == %s]\ndf = df.agg(n=('latency', px.count))\npx.display(df, 'n')\n" \

@@ -3,6 +3,7 @@
 # the release `sprite` binary, a work directory, and `sprite edge` started and stopped around the
 # "with" runs. Expects `set -euo pipefail` and the repository root as the working directory.
 # Defines: SPRITE_BIN, work, api, free_port, query, start_collector, stop_collector, cpu_ticks,
+# start_nginx (and an EXIT trap that stops nginx and the collector), nginx_pid,
 # and cpid (the running collector's pid, empty when none runs).
 
 if [ -z "${SPRITE_BIN:-}" ]; then
@@ -31,3 +32,15 @@ start_collector() {  # EDGE_ARGS adds flags to `sprite edge` (e.g. EDGE_ARGS="--
 }
 stop_collector() { kill -INT "$cpid"; timeout 30 tail --pid="$cpid" -f /dev/null || kill -9 "$cpid"; wait "$cpid" 2>/dev/null || true; cpid=; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+
+nginx_pid=
+cleanup() {
+  [ -n "$cpid" ] && kill -INT "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+start_nginx() {  # $work/nginx.conf, one worker pinned to NGINX_CPU; $1 = a URL it serves once ready
+  taskset -c "$NGINX_CPU" nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!
+  for _ in $(seq 50); do curl -fsk "$1" >/dev/null && break; sleep 0.1; done
+}
