@@ -26,7 +26,7 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .long, help: "Size of the kernel ring buffer, a power of two (default 16MiB); events that do not fit are counted as drops.")
     var ringBuffer: String?
 
-    @Option(name: .long, help: "How often the collector drains the ring buffer, 1ms to 1s (default 20ms); shorter means more wakeups, shorter bursts of work.")
+    @Option(name: .long, help: "How often the collector drains the ring buffer, 1ms to 1s (default 5ms); shorter means more wakeups, shorter bursts of work.")
     var pollInterval: String?
 
     @Flag(name: .long, help: "Do not capture TLS plaintext (no uprobes on OpenSSL).")
