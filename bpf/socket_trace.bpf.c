@@ -6,6 +6,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
 #include "sprite_bpf.h"
+#include "sprite_maps.h"
 #include "protocol_infer.h"
 #include "tls_hook.h"
 
@@ -30,25 +31,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 enum io_kind { IO_PLAIN = 0, IO_IOVEC = 1, IO_SIZE_ONLY = 2, IO_MSG = 3 };
 
-/// Set by user space before load.
-const volatile struct sprite_config sprite_config SEC(".rodata.config") = {
-    .self_tgid = 0,
-    .capture_limit = SPRITE_DEFAULT_CAPTURE,
-    .wakeup_bytes = 0,
-};
 #define self_tgid (sprite_config.self_tgid)
-
-struct {
-    __uint(type, BPF_MAP_TYPE_RINGBUF);
-    __uint(max_entries, 16 << 20);
-} events SEC(".maps");
-
-struct {
-    __uint(type, BPF_MAP_TYPE_LRU_HASH);
-    __uint(max_entries, 65536);
-    __type(key, __u64);  // tgid << 32 | fd
-    __type(value, struct sprite_conn_info);
-} conn_info SEC(".maps");
 
 struct io_args {
     __u64 buf;
@@ -58,7 +41,6 @@ struct io_args {
     __u32 iovcnt;
     __u32 direction;
 };
-
 
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
@@ -136,25 +118,11 @@ static __always_inline struct sprite_gather_datagram *scratch_datagram(void) {
 }
 
 struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, SPRITE_COUNTER_MAX);
-    __type(key, __u32);
-    __type(value, __u64);
-} counters SEC(".maps");
-
-struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, 1);
     __type(key, __u32);
     __type(value, __u64);
 } generation SEC(".maps");
-
-#include "ringbuf_wakeup.h"
-
-static __always_inline void count(__u32 which) {
-    __u64 *v = bpf_map_lookup_elem(&counters, &which);
-    if (v) *v += 1;
-}
 
 static __always_inline __u64 conn_key(__u32 tgid, __u32 fd) {
     return ((__u64)tgid << 32) | fd;

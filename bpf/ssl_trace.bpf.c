@@ -10,39 +10,13 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "sprite_bpf.h"
+#include "sprite_maps.h"
 #include "protocol_infer.h"
 #include "tls_hook.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define MAX_INFER_ATTEMPTS 8
-
-/// Set by user space before load.
-const volatile struct sprite_config sprite_config SEC(".rodata.config") = {
-    .self_tgid = 0,
-    .capture_limit = SPRITE_DEFAULT_CAPTURE,
-};
-
-// ---- maps shared with the socket tracer (same definitions; user space reuses its fds) ----
-
-struct {
-    __uint(type, BPF_MAP_TYPE_RINGBUF);
-    __uint(max_entries, 16 << 20);
-} events SEC(".maps");
-
-struct {
-    __uint(type, BPF_MAP_TYPE_LRU_HASH);
-    __uint(max_entries, 65536);
-    __type(key, __u64);  // tgid << 32 | fd
-    __type(value, struct sprite_conn_info);
-} conn_info SEC(".maps");
-
-struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, SPRITE_COUNTER_MAX);
-    __type(key, __u32);
-    __type(value, __u64);
-} counters SEC(".maps");
 
 // ---- the TLS tracer's own maps ----
 
@@ -90,13 +64,6 @@ struct {
     __type(key, __u32);
     __type(value, struct sprite_data_event);
 } tls_scratch SEC(".maps");
-
-#include "ringbuf_wakeup.h"
-
-static __always_inline void count(__u32 which) {
-    __u64 *v = bpf_map_lookup_elem(&counters, &which);
-    if (v) *v += 1;
-}
 
 // ---- entry: remember the arguments until the call returns ----
 
