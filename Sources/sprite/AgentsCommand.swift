@@ -7,14 +7,10 @@ struct AgentsCommand: AsyncParsableCommand {
         commandName: "agents",
         abstract: "List the edges of a cluster (through its broker): name, URL, status, last heartbeat.")
 
-    @Option(name: .long, help: "Server URL (default: $SPRITE_SERVER or http://127.0.0.1:\(APIClient.defaultPort)).")
-    var server: String?
-
-    @Option(name: .long, help: "API token (default: $SPRITE_TOKEN).")
-    var token: String?
+    @OptionGroup var connection: ClientOptions
 
     func run() async throws {
-        let client = try APIClient(server: server, token: token)
+        let client = try connection.client()
         let (status, data) = try await client.send("GET", "api/v1/agents")
         guard status == 200 else { throw failure("sprite: \(APIClient.errorMessage(data))") }
         let answer = try JSONDecoder().decode(JSONValue.self, from: data)

@@ -14,16 +14,6 @@ struct ExportCommand: AsyncParsableCommand {
             """,
         subcommands: [Add.self, List.self, History.self, Remove.self])
 
-    struct Connection: ParsableArguments {
-        @Option(name: .long, help: "Server URL (default: $SPRITE_SERVER or http://127.0.0.1:\(APIClient.defaultPort)).")
-        var server: String?
-
-        @Option(name: .long, help: "API token (default: $SPRITE_TOKEN).")
-        var token: String?
-
-        func client() throws -> APIClient { try APIClient(server: server, token: token) }
-    }
-
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a schedule; the script is checked first (errors show line:column).")
 
@@ -39,7 +29,7 @@ struct ExportCommand: AsyncParsableCommand {
         var header: [String] = []
         @Option(name: .long, help: "protobuf (default) or json.")
         var encoding: String = "protobuf"
-        @OptionGroup var connection: Connection
+        @OptionGroup var connection: ClientOptions
 
         func run() async throws {
             guard let text = FileManager.default.contents(atPath: script) else { throw failure("sprite: cannot read script '\(script)'") }
@@ -62,7 +52,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List schedules with their last run.")
-        @OptionGroup var connection: Connection
+        @OptionGroup var connection: ClientOptions
 
         func run() async throws {
             let (status, data) = try await connection.client().send("GET", "api/v1/exports")
@@ -84,7 +74,7 @@ struct ExportCommand: AsyncParsableCommand {
     struct History: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a schedule's runs: window, status, items, bytes, attempts.")
         @Argument(help: "The schedule's name.") var name: String
-        @OptionGroup var connection: Connection
+        @OptionGroup var connection: ClientOptions
 
         func run() async throws {
             let (status, data) = try await connection.client().send("GET", "api/v1/exports/\(name)/history")
@@ -101,7 +91,7 @@ struct ExportCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a schedule and its history.")
         @Argument(help: "The schedule's name.") var name: String
-        @OptionGroup var connection: Connection
+        @OptionGroup var connection: ClientOptions
 
         func run() async throws {
             let (status, data) = try await connection.client().send("DELETE", "api/v1/exports/\(name)")

@@ -14,17 +14,13 @@ struct LoadCommand: AsyncParsableCommand {
     @Argument(help: "The CSV file.")
     var file: String
 
-    @Option(name: .long, help: "Server URL (default: $SPRITE_SERVER or http://127.0.0.1:\(APIClient.defaultPort)).")
-    var server: String?
-
-    @Option(name: .long, help: "API token (default: $SPRITE_TOKEN).")
-    var token: String?
+    @OptionGroup var connection: ClientOptions
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw failure("sprite: cannot read '\(file)'")
         }
-        let client = try APIClient(server: server, token: token)
+        let client = try connection.client()
         let path = "api/v1/tables/\(table.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? table)/csv"
         let (status, body) = try await client.send("POST", path, body: data, contentType: "text/csv", timeout: 3600)
         guard status == 200 else { throw failure("sprite: load failed: \(APIClient.errorMessage(body))") }

@@ -33,11 +33,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Deadline in seconds (default: the server's).")
     var timeout: Double?
 
-    @Option(name: .long, help: "Server URL (default: $SPRITE_SERVER or http://127.0.0.1:\(APIClient.defaultPort)).")
-    var server: String?
-
-    @Option(name: .long, help: "API token (default: $SPRITE_TOKEN).")
-    var token: String?
+    @OptionGroup var connection: ClientOptions
 
     func run() async throws {
         let script: String
@@ -60,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
         if !args.isEmpty { body["args"] = args }
         if strict { body["strict"] = true }
         if let timeout { body["timeout"] = timeout }
-        let client = try APIClient(server: server, token: token)
+        let client = try connection.client()
         let (status, data) = try await client.send("POST", "api/v1/query", body: try JSONSerialization.data(withJSONObject: body),
                                                    timeout: (timeout ?? 300) + 10)
         guard status == 200 else {
