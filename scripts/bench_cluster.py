@@ -18,6 +18,7 @@ by side do). Release build; tokens on (as in production).
 import argparse, json, os, statistics, subprocess, sys, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import release_binary  # noqa: E402
 SHARED = os.environ.get("SPRITE_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 QUERIES = os.path.join(SHARED, "bench", "queries")
 if not os.path.isdir(QUERIES):
@@ -27,13 +28,6 @@ from bench_store import dataset  # noqa: E402
 
 TOKEN = "bench-token"
 ENV = dict(os.environ, SPRITE_API_TOKENS=TOKEN, SPRITE_TOKEN=TOKEN)
-
-
-def sprite_binary():
-    subprocess.run(["swift", "build", "-c", "release", "--product", "sprite"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()
-    return os.path.join(out, "sprite")
 
 
 def call(url, body=None, data=None, content_type="application/json", timeout=600):
@@ -88,7 +82,7 @@ def main():
     a = ap.parse_args()
     path = dataset(a.rows)
     parts = split_csv(path, 3)
-    sprite = sprite_binary()
+    sprite = release_binary("sprite")
     procs = []
     common = ["--no-collector", "--retention", "off", "--memory", "6GiB", "--log-level", "warning"]
 

@@ -10,6 +10,7 @@ end-to-end spans/s and the bytes per span on the wire. Release build.
 import argparse, json, os, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import print_measures, release_binary  # noqa: E402
 
 
 def main():
@@ -17,9 +18,7 @@ def main():
     ap.add_argument("--rows", type=int, default=200_000)
     ap.add_argument("--markdown", action="store_true")
     a = ap.parse_args()
-    subprocess.run(["swift", "build", "-c", "release", "--product", "sprite-otlp-bench"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    bench = os.path.join(subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                                        capture_output=True, text=True).stdout.strip(), "sprite-otlp-bench")
+    bench = release_binary("sprite-otlp-bench")
     receiver = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "otlp_receiver.py"), "0", "--count-only"],
                                 stdout=subprocess.PIPE, text=True)
     try:
@@ -42,13 +41,7 @@ def main():
         ("bytes per span on the wire, gzip off", f"{out['plain_wire_bytes_per_span']:.1f}"),
         ("bytes per span on the wire, gzip on", f"{out['gzip_wire_bytes_per_span']:.1f}"),
     ]
-    if a.markdown:
-        print("| measure | value |\n|---|---|")
-        for k, v in rows:
-            print(f"| {k} | {v} |")
-    else:
-        for k, v in rows:
-            print(f"{k:50s} {v}")
+    print_measures(rows, a.markdown, width=50)
 
 
 if __name__ == "__main__":

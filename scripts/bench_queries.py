@@ -12,17 +12,11 @@ time is the median of --runs runs after one warm-up.
 import argparse, json, os, statistics, subprocess, sys, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import release_binary  # noqa: E402
 SHARED = os.environ.get("SPRITE_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 QUERIES = os.path.join(SHARED, "bench", "queries")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_store import DUCK_TYPES, dataset  # noqa: E402
-
-
-def sprite_binary():
-    subprocess.run(["swift", "build", "-c", "release", "--product", "sprite"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()
-    return os.path.join(out, "sprite")
 
 
 def post(url, body, timeout=600):
@@ -32,7 +26,7 @@ def post(url, body, timeout=600):
 
 
 def sprite_times(path, runs, port=7199):
-    sprite = sprite_binary()
+    sprite = release_binary("sprite")
     node = subprocess.Popen([sprite, "up", "--no-collector", "--retention", "off", "--memory", "12GiB",
                              "--listen", f"127.0.0.1:{port}", "--log-level", "warning"])
     server = f"http://127.0.0.1:{port}"

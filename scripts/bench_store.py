@@ -11,6 +11,7 @@ prints Sprite's append rate and bytes per row hot and after compaction, DuckDB's
 import argparse, json, os, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import print_measures, release_binary  # noqa: E402
 SHARED = os.environ.get("SPRITE_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 
 DUCK_TYPES = {
@@ -32,14 +33,6 @@ def dataset(rows):
     return path
 
 
-def build():
-    subprocess.run(["swift", "build", "-c", "release", "--product", "sprite-bench"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    out = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()
-    return os.path.join(out, "sprite-bench")
-
-
 def duckdb_bytes(path):
     import duckdb
     con = duckdb.connect(":memory:")
@@ -56,7 +49,7 @@ def main():
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table for docs/benchmarks.md")
     a = ap.parse_args()
     path = dataset(a.rows)
-    bench = build()
+    bench = release_binary("sprite-bench")
     sprite = json.loads(subprocess.run([bench, "store", "--csv", path], check=True, capture_output=True, text=True).stdout)
     n, duck = duckdb_bytes(path)
     assert n == int(sprite["rows"]), (n, sprite["rows"])
@@ -72,13 +65,7 @@ def main():
         ("DuckDB in-memory bytes/row", f"{duck_per_row:.1f}"),
         ("cold / DuckDB (target <= 0.20)", f"{ratio:.3f}"),
     ]
-    if a.markdown:
-        print("| measure | value |\n|---|---|")
-        for k, v in rows:
-            print(f"| {k} | {v} |")
-    else:
-        for k, v in rows:
-            print(f"{k:40s} {v}")
+    print_measures(rows, a.markdown)
 
 
 if __name__ == "__main__":
